@@ -1,0 +1,284 @@
+//! Truce's stores: SQLite (the default, a file with WAL) and PostgreSQL, behind one API.
+//!
+//! `Store` is a closed enum over the two backends with inherent async methods.
+//! SQL lives in `queries/<backend>/<area>/<verb>.sql`; migrations are per backend
+//! and run when the store opens. Only this crate knows SQL.
+//!
+//! Reports are append-only and keyed by the SHA-256 of their content. Every state
+//! change is appended to the event log in the same transaction, each entry
+//! carrying the SHA-256 of the previous one (see [`audit`]).
+
+pub mod audit;
+mod error;
+mod rows;
+mod sql;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use truce_model::{Report, ReportId};
+
+pub use audit::{ChainBreak, ChainReport, NewEvent};
+pub use error::StoreError;
+
+use sql::{POSTGRES, SQLITE};
+
+/// Which backend a store uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// What happened to one report handed to [`Store::insert_reports`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// Stored now.
+    New,
+    /// The same content was already stored.
+    AlreadyKnown,
+}
+
+/// A store: open it with a URL, `sqlite://PATH` or `postgres://…`.
+#[derive(Debug, Clone)]
+pub enum Store {
+    /// SQLite.
+    Sqlite(SqlitePool),
+    /// PostgreSQL.
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the backend's pool and `$sql` to its queries.
+macro_rules! on_backend {
+    ($store:expr, $pool:ident, $sql:ident => $body:expr) => {
+        match $store {
+            Store::Sqlite($pool) => {
+                let $sql = &SQLITE;
+                $body
+            }
+            Store::Postgres($pool) => {
+                let $sql = &POSTGRES;
+                $body
+            }
+        }
+    };
+}
+
+/// Opens a write transaction that holds the event-log lock: `BEGIN IMMEDIATE` on
+/// SQLite, an advisory transaction lock on PostgreSQL.
+macro_rules! begin_write {
+    ($pool:ident, $sql:ident) => {{
+        let mut tx = $pool.begin_with($sql.begin_write).await?;
+        if !$sql.lock_chain.is_empty() {
+            sqlx::query($sql.lock_chain).execute(&mut *tx).await?;
+        }
+        tx
+    }};
+}
+
+/// Loads the chain head inside a write transaction.
+macro_rules! load_head {
+    ($tx:ident, $sql:ident) => {{
+        let last: Option<(i64, String)> = sqlx::query_as($sql.last_event).fetch_optional(&mut *$tx).await?;
+        audit::ChainHead::from_last(last)
+    }};
+}
+
+/// Appends `$ev` after `$head` inside the transaction; evaluates to the new sequence number.
+macro_rules! append_entry {
+    ($tx:ident, $sql:ident, $head:ident, $ev:expr, $now:expr) => {{
+        let row = $head.next($ev, $now.as_millisecond());
+        sqlx::query($sql.insert_event)
+            .bind(row.seq)
+            .bind(row.at)
+            .bind(&row.kind)
+            .bind(&row.entity)
+            .bind(&row.payload)
+            .bind(&row.prev_hash)
+            .bind(&row.hash)
+            .execute(&mut *$tx)
+            .await?;
+        row.seq
+    }};
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `url` and runs its migrations.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            if path.is_empty() {
+                return Err(StoreError::BadUrl(format!("{url}: no file path after sqlite://")));
+            }
+            let opts = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
+                .map_err(|e| StoreError::BadUrl(format!("{url}: {e}")))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(30));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(opts)
+                .await
+                .map_err(|e| StoreError::Unavailable(format!("cannot open {path}: {e}")))?;
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            Ok(Store::Sqlite(pool))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(format!("{url}: {e}")))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await
+                .map_err(|e| StoreError::Unavailable(format!("cannot connect to {}: {e}", redact(url))))?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            Ok(Store::Postgres(pool))
+        } else {
+            Err(StoreError::BadUrl(format!("{url}: expected sqlite://PATH or postgres://…")))
+        }
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Store::Sqlite(_) => Backend::Sqlite,
+            Store::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Closes the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        on_backend!(self, pool, _sql => pool.close().await)
+    }
+
+    /// Stores reports in one transaction. A report whose content is already stored
+    /// is left as it is. Each new report appends a `report.ingested` event.
+    #[tracing::instrument(skip_all, fields(n = reports.len(), backend = self.backend().as_str()))]
+    pub async fn insert_reports(&self, reports: &[Report], now: Timestamp) -> Result<Vec<Stored>, StoreError> {
+        on_backend!(self, pool, sql => {
+            let mut tx = begin_write!(pool, sql);
+            let mut head = load_head!(tx, sql);
+            let mut out = Vec::with_capacity(reports.len());
+            for r in reports {
+                let row = rows::ReportRow::from_report(r);
+                let done = sqlx::query(sql.insert_report)
+                    .bind(&row.id)
+                    .bind(&row.name)
+                    .bind(&row.source)
+                    .bind(&row.url)
+                    .bind(&row.media_type)
+                    .bind(row.received_at)
+                    .bind(row.published_at)
+                    .bind(row.content.len() as i64)
+                    .bind(&row.content)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 1 {
+                    let ev = NewEvent::new("report.ingested", row.id.clone(), row.event_payload());
+                    append_entry!(tx, sql, head, &ev, now);
+                    out.push(Stored::New);
+                } else {
+                    out.push(Stored::AlreadyKnown);
+                }
+            }
+            tx.commit().await?;
+            Ok(out)
+        })
+    }
+
+    /// Appends one event to the log in its own transaction and returns its sequence number.
+    pub async fn append_event(&self, ev: &NewEvent, now: Timestamp) -> Result<i64, StoreError> {
+        on_backend!(self, pool, sql => {
+            let mut tx = begin_write!(pool, sql);
+            let mut head = load_head!(tx, sql);
+            let seq = append_entry!(tx, sql, head, ev, now);
+            tx.commit().await?;
+            Ok(seq)
+        })
+    }
+
+    /// How many reports are stored.
+    pub async fn report_count(&self) -> Result<u64, StoreError> {
+        on_backend!(self, pool, sql => {
+            let n: i64 = sqlx::query_scalar(sql.count_reports).fetch_one(pool).await?;
+            Ok(n as u64)
+        })
+    }
+
+    /// One report by id.
+    pub async fn report(&self, id: &ReportId) -> Result<Report, StoreError> {
+        on_backend!(self, pool, sql => {
+            let row: Option<rows::ReportRow> = sqlx::query_as(sql.get_report).bind(id.as_str()).fetch_optional(pool).await?;
+            row.ok_or_else(|| StoreError::NotFound { entity: "report", id: id.to_string() })?.into_report()
+        })
+    }
+
+    /// Reports received at or before `as_of`, in arrival order, a page at a time:
+    /// pass the `cursor` returned by the previous page (0 for the first).
+    pub async fn reports_page(
+        &self,
+        as_of: Timestamp,
+        cursor: i64,
+        limit: u32,
+    ) -> Result<(Vec<Report>, i64), StoreError> {
+        on_backend!(self, pool, sql => {
+            let rows: Vec<rows::ReportPageRow> = sqlx::query_as(sql.list_reports)
+                .bind(as_of.as_millisecond())
+                .bind(cursor)
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await?;
+            let next = rows.last().map_or(cursor, |r| r.seq);
+            let reports = rows.into_iter().map(|r| r.row.into_report()).collect::<Result<Vec<_>, _>>()?;
+            Ok((reports, next))
+        })
+    }
+
+    /// Walks the whole event log and recomputes every hash; names the first broken entry.
+    pub async fn verify_chain(&self) -> Result<ChainReport, StoreError> {
+        on_backend!(self, pool, sql => {
+            let mut verifier = audit::Verifier::new();
+            let mut cursor = 0i64;
+            loop {
+                let rows: Vec<audit::EventRow> = sqlx::query_as(sql.page_events).bind(cursor).bind(5_000i64).fetch_all(pool).await?;
+                let Some(last) = rows.last() else { break };
+                cursor = last.seq;
+                for e in &rows {
+                    if let Some(b) = verifier.check(e) {
+                        return Ok(ChainReport { entries: verifier.entries, first_break: Some(b) });
+                    }
+                }
+            }
+            Ok(ChainReport { entries: verifier.entries, first_break: None })
+        })
+    }
+}
+
+/// Hides a password in a connection URL.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}

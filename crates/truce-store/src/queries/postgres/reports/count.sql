@@ -1,0 +1,1 @@
+SELECT COUNT(*)::BIGINT FROM reports

@@ -1,0 +1,36 @@
+//! The SQL text of each backend, loaded from `queries/<backend>/` at compile time.
+
+/// One backend's statements.
+#[derive(Debug)]
+pub(crate) struct Sql {
+    pub begin_write: &'static str,
+    pub lock_chain: &'static str,
+    pub insert_report: &'static str,
+    pub count_reports: &'static str,
+    pub get_report: &'static str,
+    pub list_reports: &'static str,
+    pub last_event: &'static str,
+    pub insert_event: &'static str,
+    pub page_events: &'static str,
+}
+
+macro_rules! queries {
+    ($dir:literal, $begin:literal, $lock:literal) => {
+        Sql {
+            begin_write: $begin,
+            lock_chain: $lock,
+            insert_report: include_str!(concat!("queries/", $dir, "/reports/insert.sql")),
+            count_reports: include_str!(concat!("queries/", $dir, "/reports/count.sql")),
+            get_report: include_str!(concat!("queries/", $dir, "/reports/get.sql")),
+            list_reports: include_str!(concat!("queries/", $dir, "/reports/list.sql")),
+            last_event: include_str!(concat!("queries/", $dir, "/events/last.sql")),
+            insert_event: include_str!(concat!("queries/", $dir, "/events/insert.sql")),
+            page_events: include_str!(concat!("queries/", $dir, "/events/page.sql")),
+        }
+    };
+}
+
+/// SQLite takes the write lock up front so two writers never deadlock on upgrade.
+pub(crate) const SQLITE: Sql = queries!("sqlite", "BEGIN IMMEDIATE", "");
+/// PostgreSQL serialises appends to the hash chain with a transaction-scoped advisory lock.
+pub(crate) const POSTGRES: Sql = queries!("postgres", "BEGIN", "SELECT pg_advisory_xact_lock(7243001)");

@@ -1,0 +1,168 @@
+//! The store contract: the same tests on SQLite and on PostgreSQL.
+
+use jiff::Timestamp;
+use truce_model::{MediaType, Report, ReportId, SourceInfo};
+use truce_store::{NewEvent, Store, StoreError, Stored};
+use truce_test_support::TestDb;
+
+fn report(text: &str, received: &str) -> Report {
+    let origin = SourceInfo {
+        source: Some("Reuters".into()),
+        url: Some("https://example.org/a".into()),
+        name: format!("{text}.txt"),
+    };
+    Report::new(text.to_owned(), MediaType::Text, origin, received.parse().unwrap(), None).unwrap()
+}
+
+fn now() -> Timestamp {
+    "2016-12-30T02:00:00Z".parse().unwrap()
+}
+
+async fn each_store(f: impl AsyncFn(Store, &TestDb)) {
+    for db in TestDb::both().await {
+        let store = Store::open(&db.url).await.unwrap_or_else(|e| panic!("{}: {e}", db.url));
+        f(store.clone(), &db).await;
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn same_content_is_stored_once() {
+    each_store(async |store, db| {
+        let a = report("clashes in Hama", "2016-12-30T00:10:00Z");
+        let b = report("clashes near Damascus", "2016-12-30T00:20:00Z");
+        let first = store.insert_reports(&[a.clone(), b.clone()], now()).await.unwrap();
+        assert_eq!(first, vec![Stored::New, Stored::New], "{}", db.url);
+        let again = store.insert_reports(&[a.clone(), b], now()).await.unwrap();
+        assert_eq!(again, vec![Stored::AlreadyKnown, Stored::AlreadyKnown]);
+        assert_eq!(store.report_count().await.unwrap(), 2);
+        let got = store.report(a.id()).await.unwrap();
+        assert_eq!(got, a);
+        let chain = store.verify_chain().await.unwrap();
+        assert_eq!(chain.entries, 2, "one event per new report, none for repeats");
+        assert!(chain.first_break.is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn duplicates_within_one_batch_are_stored_once() {
+    each_store(async |store, _| {
+        let a = report("same", "2016-12-30T00:10:00Z");
+        let out = store.insert_reports(&[a.clone(), a], now()).await.unwrap();
+        assert_eq!(out, vec![Stored::New, Stored::AlreadyKnown]);
+        assert_eq!(store.report_count().await.unwrap(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn missing_report_is_not_found() {
+    each_store(async |store, _| {
+        let err = store.report(&ReportId::for_content(b"nothing")).await.unwrap_err();
+        assert!(matches!(err, StoreError::NotFound { entity: "report", .. }), "{err}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn as_of_paging_sees_only_reports_received_by_then() {
+    each_store(async |store, _| {
+        let reports: Vec<Report> =
+            (0..7).map(|i| report(&format!("r{i}"), &format!("2016-12-30T0{i}:00:00Z"))).collect();
+        store.insert_reports(&reports, now()).await.unwrap();
+        let as_of: Timestamp = "2016-12-30T03:30:00Z".parse().unwrap();
+        let (mut seen, mut cursor) = (Vec::new(), 0);
+        loop {
+            let (page, next) = store.reports_page(as_of, cursor, 2).await.unwrap();
+            if page.is_empty() {
+                break;
+            }
+            seen.extend(page.into_iter().map(|r| r.origin.name));
+            cursor = next;
+        }
+        assert_eq!(seen, ["r0.txt", "r1.txt", "r2.txt", "r3.txt"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn events_chain_and_reports_are_append_only() {
+    each_store(async |store, db| {
+        store.insert_reports(&[report("a", "2016-12-30T00:10:00Z")], now()).await.unwrap();
+        let seq = store
+            .append_event(&NewEvent::new("agreement.added", "sy-ceasefire-2016-12-30", "{}"), now())
+            .await
+            .unwrap();
+        assert_eq!(seq, 2);
+        let chain = store.verify_chain().await.unwrap();
+        assert_eq!((chain.entries, chain.first_break), (2, None));
+        // The database itself refuses to rewrite history.
+        let refused = match &store {
+            Store::Sqlite(p) => sqlx::query("UPDATE events SET payload = 'x'").execute(p).await.is_err(),
+            Store::Postgres(p) => sqlx::query("UPDATE events SET payload = 'x'").execute(p).await.is_err(),
+        };
+        assert!(refused, "{}: events must be append-only", db.url);
+        let refused = match &store {
+            Store::Sqlite(p) => sqlx::query("DELETE FROM reports").execute(p).await.is_err(),
+            Store::Postgres(p) => sqlx::query("DELETE FROM reports").execute(p).await.is_err(),
+        };
+        assert!(refused, "{}: reports must be append-only", db.url);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn tampering_is_detected_and_named() {
+    each_store(async |store, db| {
+        let rs: Vec<Report> = (0..5).map(|i| report(&format!("t{i}"), "2016-12-30T00:10:00Z")).collect();
+        store.insert_reports(&rs, now()).await.unwrap();
+        match &store {
+            Store::Sqlite(p) => {
+                sqlx::query("DROP TRIGGER events_append_only_update").execute(p).await.unwrap();
+                sqlx::query("UPDATE events SET payload = '{\"forged\":true}' WHERE seq = 3").execute(p).await.unwrap();
+            }
+            Store::Postgres(p) => {
+                sqlx::query("ALTER TABLE events DISABLE TRIGGER events_append_only").execute(p).await.unwrap();
+                sqlx::query("UPDATE events SET payload = '{\"forged\":true}' WHERE seq = 3").execute(p).await.unwrap();
+            }
+        }
+        let chain = store.verify_chain().await.unwrap();
+        let brk = chain.first_break.unwrap_or_else(|| panic!("{}: tampering not detected", db.url));
+        assert_eq!(brk.seq, 3);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_writers_keep_one_chain() {
+    each_store(async |store, db| {
+        let mut tasks = Vec::new();
+        for w in 0..4 {
+            let s = store.clone();
+            tasks.push(tokio::spawn(async move {
+                for i in 0..10 {
+                    let r = report(&format!("w{w}-{i}"), "2016-12-30T00:10:00Z");
+                    s.insert_reports(&[r], now()).await.unwrap();
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(store.report_count().await.unwrap(), 40);
+        let chain = store.verify_chain().await.unwrap();
+        assert_eq!((chain.entries, chain.first_break), (40, None), "{}", db.url);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_urls_are_refused_clearly() {
+    let err = Store::open("mysql://x").await.unwrap_err();
+    assert!(matches!(err, StoreError::BadUrl(_)), "{err}");
+    let err = Store::open("sqlite://").await.unwrap_err();
+    assert!(err.to_string().contains("no file path"), "{err}");
+    let err = Store::open("sqlite:///nonexistent-dir/x/truce.db").await.unwrap_err();
+    assert!(matches!(err, StoreError::Unavailable(_)), "{err}");
+}
