@@ -1,0 +1,91 @@
+//! RSS 2.0, RSS 1.0 and Atom: one report per item, with the feed's fields as metadata.
+
+use truce_model::{MediaType, Report, SourceInfo};
+
+use crate::{IngestError, IngestMeta, Parsed, Problem};
+
+pub(crate) fn parse(name: &str, text: &str, meta: &IngestMeta) -> Parsed {
+    let feed = match feed_rs::parser::parse(text.as_bytes()) {
+        Ok(f) => f,
+        Err(e) => {
+            return Parsed {
+                reports: Vec::new(),
+                errors: vec![IngestError { input: name.into(), problem: Problem::BadFeed(e.to_string()) }],
+            };
+        }
+    };
+    let feed_title = feed.title.as_ref().map(|t| t.content.trim().to_owned()).filter(|t| !t.is_empty());
+    let mut out = Parsed::default();
+    for (i, entry) in feed.entries.into_iter().enumerate() {
+        let title = entry.title.as_ref().map(|t| t.content.trim().to_owned()).unwrap_or_default();
+        let body = entry
+            .content
+            .as_ref()
+            .and_then(|c| c.body.clone())
+            .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()))
+            .unwrap_or_default();
+        let text = match (title.is_empty(), body.trim().is_empty()) {
+            (false, false) => format!("{title}\n\n{}", body.trim()),
+            (false, true) => title.clone(),
+            (true, _) => body.trim().to_owned(),
+        };
+        let url = entry.links.first().map(|l| l.href.clone());
+        let item = if entry.id.is_empty() {
+            url.clone().unwrap_or_else(|| format!("{name}#{}", i + 1))
+        } else {
+            entry.id.clone()
+        };
+        let published =
+            entry.published.or(entry.updated).and_then(|t| jiff::Timestamp::from_second(t.timestamp()).ok());
+        let media = if body.contains('<') { MediaType::Html } else { MediaType::Text };
+        let origin = SourceInfo { name: item, source: feed_title.clone().or_else(|| meta.source.clone()), url };
+        match Report::new(text, media, origin, meta.received_at, published) {
+            Ok(r) => out.reports.push(r),
+            Err(_) => out.errors.push(IngestError { input: format!("{name}#{}", i + 1), problem: Problem::Empty }),
+        }
+    }
+    if out.reports.is_empty() && out.errors.is_empty() {
+        out.errors.push(IngestError { input: name.into(), problem: Problem::BadFeed("the feed has no items".into()) });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta() -> IngestMeta {
+        IngestMeta { received_at: "2017-01-01T00:00:00Z".parse().unwrap(), source: None }
+    }
+
+    #[test]
+    fn rss_items_become_reports() {
+        let rss = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Syria Monitor</title>
+            <item><title>Clashes in Hama</title><link>https://example.org/1</link>
+            <description>&lt;p&gt;Clashes were reported.&lt;/p&gt;</description>
+            <pubDate>Fri, 30 Dec 2016 00:30:00 GMT</pubDate><guid>item-1</guid></item>
+            <item><title>Shelling near Damascus</title><guid>item-2</guid></item>
+            </channel></rss>"#;
+        let p = parse("f.xml", rss, &meta());
+        assert_eq!(p.reports.len(), 2, "{:?}", p.errors);
+        let r = &p.reports[0];
+        assert_eq!(r.origin.source.as_deref(), Some("Syria Monitor"));
+        assert_eq!(r.origin.url.as_deref(), Some("https://example.org/1"));
+        assert_eq!(r.origin.name, "item-1");
+        assert_eq!(r.published_at.unwrap().to_string(), "2016-12-30T00:30:00Z");
+        assert!(r.content().starts_with("Clashes in Hama\n\n<p>Clashes"));
+        assert_eq!(r.media_type, MediaType::Html);
+    }
+
+    #[test]
+    fn atom_entries_become_reports_and_garbage_is_refused() {
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>Wire</title><id>w</id><updated>2016-12-30T00:00:00Z</updated>
+            <entry><id>urn:1</id><title>Truce holds</title><updated>2016-12-30T06:00:00Z</updated><summary>Mostly calm.</summary></entry></feed>"#;
+        let p = parse("a.atom", atom, &meta());
+        assert_eq!(p.reports.len(), 1);
+        assert_eq!(p.reports[0].content(), "Truce holds\n\nMostly calm.");
+        let bad = parse("b.xml", "<rss><channel><item>", &meta());
+        assert!(bad.reports.is_empty());
+        assert!(bad.errors[0].to_string().starts_with("b.xml: not a readable feed"), "{}", bad.errors[0]);
+    }
+}
