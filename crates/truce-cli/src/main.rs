@@ -1,1 +1,134 @@
-fn main() {}
+//! `truce`: the command-line face of the engine.
+//!
+//! Exit codes: 0 success, 1 a user error (bad input, bad flags, an unreachable
+//! database), 2 an internal error. Messages name the input and the problem.
+
+mod commands;
+mod config;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, Overrides};
+
+/// Truce: ceasefire monitoring and verification.
+#[derive(Debug, Parser)]
+#[command(name = "truce", version, about, propagate_version = true)]
+struct Cli {
+    /// Database: sqlite://PATH (default sqlite://truce.db) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, value_name = "URL")]
+    db: Option<String>,
+    /// Configuration file (default: ./truce.toml when present).
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<std::path::PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Store reports from files, folders (recursively) or stdin (`-`).
+    Ingest(commands::ingest::Args),
+    /// Read reports and print incident mentions as JSON Lines.
+    Extract(commands::later::Args),
+    /// Judge incidents against the agreements in force.
+    Judge(commands::later::Args),
+    /// Write a bulletin for a period.
+    Bulletin(commands::later::Args),
+    /// Export incidents and rulings (ACLED CSV, GeoJSON, JSON Lines).
+    Export(commands::later::Args),
+    /// Serve the HTTP API and web dashboard.
+    Serve(commands::later::Args),
+    /// Manage agreements (add, list, show, diff).
+    Agreement(commands::later::Args),
+    /// Load the bundled example reports into truce-demo.db and summarise them.
+    Demo(commands::demo::Args),
+    /// Check the integrity of the event log.
+    #[command(subcommand)]
+    Audit(commands::audit::Cmd),
+    /// Benchmarks that print figures.
+    #[command(subcommand)]
+    Bench(commands::bench::Cmd),
+}
+
+/// An error the user can fix; exits with 1.
+#[derive(Debug)]
+pub struct UserError(pub String);
+
+impl std::fmt::Display for UserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+/// How a command ended when it did not fail outright.
+pub enum Outcome {
+    /// Everything worked.
+    Ok,
+    /// The command ran but some inputs failed (already reported).
+    PartialFailure,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::PartialFailure) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}
+
+fn exit_code(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<UserError>().is_some() {
+        return 1;
+    }
+    match e.downcast_ref::<truce_engine::EngineError>() {
+        Some(truce_engine::EngineError::User(_)) => 1,
+        _ => 2,
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let overrides = Overrides { db: cli.db.clone(), config: cli.config.clone() };
+    let config = || Config::load(&overrides);
+    match cli.command {
+        Command::Ingest(args) => commands::ingest::run(config()?, args).await,
+        Command::Demo(args) => commands::demo::run(args).await,
+        Command::Audit(cmd) => commands::audit::run(config()?, cmd).await,
+        Command::Bench(cmd) => commands::bench::run(cmd).await,
+        Command::Extract(_) => commands::later::say("extract", 3, "Reading"),
+        Command::Judge(_) => commands::later::say("judge", 4, "Merge and judge"),
+        Command::Agreement(_) => commands::later::say("agreement", 4, "Merge and judge"),
+        Command::Serve(_) => commands::later::say("serve", 5, "Server, web dashboard and guarantor hotline"),
+        Command::Bulletin(_) => commands::later::say("bulletin", 6, "Bulletins and exports"),
+        Command::Export(_) => commands::later::say("export", 6, "Bulletins and exports"),
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TRUCE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

@@ -130,22 +130,46 @@ impl Parsed {
     }
 }
 
+/// File name extensions taken from folders. A file named explicitly is always
+/// read; inside a folder, other files (a `gold.json`, a `README.md`) are skipped
+/// and listed. Either way the content is sniffed, not trusted from the name.
+pub const REPORT_EXTENSIONS: [&str; 10] =
+    ["txt", "text", "html", "htm", "xhtml", "jsonl", "ndjson", "xml", "rss", "atom"];
+
+/// The files to read, the inputs that failed, and the files skipped by extension.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// Files (and stdin) to read, in order.
+    pub files: Vec<Input>,
+    /// Missing or unreadable inputs.
+    pub errors: Vec<IngestError>,
+    /// Files in folders whose extension is not a report type.
+    pub skipped: Vec<PathBuf>,
+}
+
 /// Expands inputs into the files to read: folders recursively in name order,
 /// hidden entries skipped, symbolic links to folders not followed. Missing paths
 /// come back as errors.
-pub fn expand(inputs: &[Input]) -> (Vec<Input>, Vec<IngestError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+pub fn expand(inputs: &[Input]) -> Expanded {
+    let mut out = Expanded::default();
     for input in inputs {
         match input {
-            Input::Stdin => files.push(Input::Stdin),
-            Input::Path(p) => walk(p, &mut files, &mut errors, 0),
+            Input::Stdin => out.files.push(Input::Stdin),
+            Input::Path(p) => walk(p, &mut out, 0),
         }
     }
-    (files, errors)
+    out
 }
 
-fn walk(path: &Path, files: &mut Vec<Input>, errors: &mut Vec<IngestError>, depth: usize) {
+fn is_report_file(p: &Path) -> bool {
+    match p.extension().and_then(|e| e.to_str()) {
+        None => true,
+        Some(e) => REPORT_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)),
+    }
+}
+
+fn walk(path: &Path, out: &mut Expanded, depth: usize) {
+    let (files, errors) = (&mut out.files, &mut out.errors);
     let err = |problem| IngestError { input: path.display().to_string(), problem };
     let meta = match fs::metadata(path) {
         Ok(m) => m,
@@ -153,7 +177,11 @@ fn walk(path: &Path, files: &mut Vec<Input>, errors: &mut Vec<IngestError>, dept
         Err(e) => return errors.push(err(Problem::Unreadable(e.to_string()))),
     };
     if meta.is_file() {
-        files.push(Input::Path(path.to_owned()));
+        if depth == 0 || is_report_file(path) {
+            files.push(Input::Path(path.to_owned()));
+        } else {
+            out.skipped.push(path.to_owned());
+        }
         return;
     }
     if !meta.is_dir() {
@@ -174,7 +202,7 @@ fn walk(path: &Path, files: &mut Vec<Input>, errors: &mut Vec<IngestError>, dept
         .collect();
     children.sort();
     for c in children {
-        walk(&c, files, errors, depth + 1);
+        walk(&c, out, depth + 1);
     }
 }
 
@@ -308,7 +336,10 @@ mod tests {
         fs::write(dir.path().join("b/c/2.txt"), "two").unwrap();
         fs::write(dir.path().join("a.txt"), "one").unwrap();
         fs::write(dir.path().join(".hidden"), "no").unwrap();
-        let (files, errors) = expand(&[Input::Path(dir.path().into()), Input::Path(dir.path().join("missing"))]);
+        fs::write(dir.path().join("gold.json"), "{}").unwrap();
+        let Expanded { files, errors, skipped } =
+            expand(&[Input::Path(dir.path().into()), Input::Path(dir.path().join("missing"))]);
+        assert_eq!(skipped, [dir.path().join("gold.json")]);
         let names: Vec<String> =
             files.iter().map(|f| f.display().replace(&dir.path().display().to_string(), "")).collect();
         assert_eq!(names, ["/a.txt", "/b/c/2.txt"]);

@@ -103,10 +103,10 @@ pub struct Validity {
 impl Validity {
     /// Builds an interval; `from` must be before `until` when both are given.
     pub fn new(from: Option<Date>, until: Option<Date>) -> Result<Self, ModelError> {
-        if let (Some(f), Some(u)) = (from, until) {
-            if f >= u {
-                return Err(ModelError::new("validity", format!("from {f} is not before until {u}")));
-            }
+        if let (Some(f), Some(u)) = (from, until)
+            && f >= u
+        {
+            return Err(ModelError::new("validity", format!("from {f} is not before until {u}")));
         }
         Ok(Self { from, until })
     }
@@ -249,13 +249,13 @@ impl Actor {
         let mut sorted: Vec<&ActorName> = names.iter().collect();
         sorted.sort_by_key(|n| n.valid.from());
         for pair in sorted.windows(2) {
-            if let (Some(end), Some(start)) = (pair[0].valid.until(), pair[1].valid.from()) {
-                if start < end {
-                    return Err(ModelError::new(
-                        "actor names",
-                        format!("{key}: names {:?} and {:?} overlap in time", pair[0].name, pair[1].name),
-                    ));
-                }
+            if let (Some(end), Some(start)) = (pair[0].valid.until(), pair[1].valid.from())
+                && start < end
+            {
+                return Err(ModelError::new(
+                    "actor names",
+                    format!("{key}: names {:?} and {:?} overlap in time", pair[0].name, pair[1].name),
+                ));
             }
         }
         Ok(Self { key, name, side, inter, names, edges: Vec::new(), generic: false })

@@ -138,10 +138,10 @@ impl Effective {
     /// Builds the interval; the zone must be a known IANA zone and `until` after `from`.
     pub fn new(from: Timestamp, until: Option<Timestamp>, zone: &str) -> Result<Self, ModelError> {
         TimeZone::get(zone).map_err(|e| ModelError::new("zone", format!("{zone:?}: {e}")))?;
-        if let Some(u) = until {
-            if u <= from {
-                return Err(ModelError::new("effective", format!("until {u} is not after from {from}")));
-            }
+        if let Some(u) = until
+            && u <= from
+        {
+            return Err(ModelError::new("effective", format!("until {u} is not after from {from}")));
         }
         Ok(Self { from, until, zone: zone.to_owned() })
     }

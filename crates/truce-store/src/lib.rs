@@ -269,6 +269,39 @@ impl Store {
     }
 }
 
+/// Creates database `name` on the PostgreSQL server at `admin_url` and returns its URL.
+/// Used for scratch databases (benchmarks); `name` must be a lowercase identifier.
+pub async fn create_pg_database(admin_url: &str, name: &str) -> Result<String, StoreError> {
+    use sqlx::{Connection, Executor};
+    check_ident(name)?;
+    let mut conn = sqlx::PgConnection::connect(admin_url)
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("cannot connect to {}: {e}", redact(admin_url))))?;
+    // Identifiers cannot be bound as parameters; `name` was checked above.
+    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await?;
+    let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
+    Ok(format!("{base}/{name}"))
+}
+
+/// Drops database `name` on the PostgreSQL server at `admin_url`.
+pub async fn drop_pg_database(admin_url: &str, name: &str) -> Result<(), StoreError> {
+    use sqlx::{Connection, Executor};
+    check_ident(name)?;
+    let mut conn = sqlx::PgConnection::connect(admin_url)
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("cannot connect to {}: {e}", redact(admin_url))))?;
+    conn.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await?;
+    Ok(())
+}
+
+fn check_ident(name: &str) -> Result<(), StoreError> {
+    let ok = !name.is_empty()
+        && name.len() <= 63
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok { Ok(()) } else { Err(StoreError::BadUrl(format!("{name:?} is not a valid database name"))) }
+}
+
 /// Hides a password in a connection URL.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

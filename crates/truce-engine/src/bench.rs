@@ -1,0 +1,112 @@
+//! Benchmarks that print figures (never timed tests): `truce bench ingest`.
+
+use std::time::Instant;
+
+use truce_ingest::{IngestConfig, Input};
+
+use crate::{Engine, EngineConfig, EngineError, IngestRequest};
+
+/// One measured run.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// What was measured, e.g. `ingest sqlite`.
+    pub what: String,
+    /// Reports handled.
+    pub reports: u64,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+impl Figure {
+    /// Reports per second.
+    pub fn per_second(&self) -> f64 {
+        self.reports as f64 / self.seconds.max(1e-9)
+    }
+}
+
+const PLACES: [&str; 12] = [
+    "Hama",
+    "Idlib",
+    "Aleppo",
+    "Daraa",
+    "Homs",
+    "Latakia",
+    "Douma",
+    "Al-Bab",
+    "Deir ez-Zor",
+    "Raqqa",
+    "Jobar",
+    "Madaya",
+];
+const ACTORS: [&str; 8] = [
+    "government forces",
+    "rebels",
+    "Jabhat Fateh al-Sham",
+    "the Syrian army",
+    "Ahrar al-Sham",
+    "Islamic State fighters",
+    "Kurdish-led SDF",
+    "pro-government militias",
+];
+
+/// A synthetic, distinct news-like report of about 1.2 KB.
+pub fn synthetic_report(i: usize) -> String {
+    let p = PLACES[i % PLACES.len()];
+    let q = PLACES[(i / 7 + 3) % PLACES.len()];
+    let a = ACTORS[i % ACTORS.len()];
+    let b = ACTORS[(i / 3 + 1) % ACTORS.len()];
+    let k = i % 17;
+    format!(
+        "Clashes reported near {p} (report {i})\n\n\
+         {p}, Syria — Clashes broke out between {a} and {b} on the outskirts of {p} late on Thursday, \
+         less than two hours after the ceasefire took effect at midnight local time, a monitor said. \
+         The Britain-based Syrian Observatory for Human Rights said at least {k} people were killed and \
+         dozens wounded in shelling that hit residential areas of {q}. A rebel official said {b} had \
+         attacked first, while state media blamed {a}. Russia and Turkey, which guarantee the truce, \
+         did not comment. The nationwide ceasefire excludes the Islamic State group and Jabhat Fateh \
+         al-Sham, formerly known as the Nusra Front. Residents said the truce held in most other areas \
+         of the country, including the northern countryside of {q}, where aid convoys were expected \
+         to arrive next week. Serial {i:08}.\n"
+    )
+}
+
+/// Writes `n` synthetic report files into a temporary folder and times their ingest
+/// into a fresh SQLite file and, when `pg_admin` is given, a fresh PostgreSQL database.
+pub async fn ingest(n: usize, pg_admin: Option<&str>) -> Result<Vec<Figure>, EngineError> {
+    let dir = tempfile::tempdir().map_err(|e| EngineError::Internal(format!("temporary folder: {e}")))?;
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).map_err(|e| EngineError::Internal(e.to_string()))?;
+    for i in 0..n {
+        std::fs::write(corpus.join(format!("{i:06}.txt")), synthetic_report(i))
+            .map_err(|e| EngineError::Internal(format!("writing the corpus: {e}")))?;
+    }
+    let mut figures = Vec::new();
+    let sqlite_url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    figures.push(run("ingest sqlite", &sqlite_url, &corpus, n).await?);
+    if let Some(admin) = pg_admin {
+        let name = format!("truce_bench_{}", std::process::id());
+        let url = truce_store::create_pg_database(admin, &name).await?;
+        let fig = run("ingest postgres", &url, &corpus, n).await;
+        truce_store::drop_pg_database(admin, &name).await?;
+        figures.push(fig?);
+    }
+    Ok(figures)
+}
+
+async fn run(what: &str, url: &str, corpus: &std::path::Path, n: usize) -> Result<Figure, EngineError> {
+    let engine =
+        Engine::open(EngineConfig { db_url: url.to_owned(), ingest: IngestConfig { max_size: 20 << 20 } }).await?;
+    let req = IngestRequest { inputs: vec![Input::Path(corpus.to_owned())], received_at: None, source: None };
+    let t = Instant::now();
+    let summary = engine.ingest(req, &()).await?;
+    let seconds = t.elapsed().as_secs_f64();
+    engine.close().await;
+    if summary.stored() != n || !summary.failed.is_empty() {
+        return Err(EngineError::Internal(format!(
+            "{what}: stored {} of {n} ({} failed)",
+            summary.stored(),
+            summary.failed.len()
+        )));
+    }
+    Ok(Figure { what: what.to_owned(), reports: n as u64, seconds })
+}
