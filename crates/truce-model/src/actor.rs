@@ -344,3 +344,37 @@ mod tests {
         assert!(Validity::new(Some(date(2017, 1, 1)), Some(date(2016, 1, 1))).is_err());
     }
 }
+
+/// The actor registry: actors by key, for following edges.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    actors: std::collections::HashMap<ActorKey, Actor>,
+}
+
+impl Registry {
+    /// Builds a registry; every edge must point at a registered actor.
+    pub fn new(actors: Vec<Actor>) -> Result<Self, ModelError> {
+        let map: std::collections::HashMap<ActorKey, Actor> = actors.into_iter().map(|a| (a.key.clone(), a)).collect();
+        for a in map.values() {
+            if let Some(e) = a.edges.iter().find(|e| !map.contains_key(&e.to)) {
+                return Err(ModelError::new("actor edge", format!("{} has an edge to unknown actor {}", a.key, e.to)));
+            }
+        }
+        Ok(Self { actors: map })
+    }
+
+    /// One actor.
+    pub fn get(&self, key: &ActorKey) -> Option<&Actor> {
+        self.actors.get(key)
+    }
+
+    /// How many actors.
+    pub fn len(&self) -> usize {
+        self.actors.len()
+    }
+
+    /// Whether the registry is empty.
+    pub fn is_empty(&self) -> bool {
+        self.actors.is_empty()
+    }
+}

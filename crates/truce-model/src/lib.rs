@@ -20,7 +20,7 @@ pub mod span;
 pub mod taxonomy;
 pub mod time;
 
-pub use actor::{Actor, ActorEdge, ActorName, EdgeKind, Inter, Side, Validity};
+pub use actor::{Actor, ActorEdge, ActorName, EdgeKind, Inter, Registry, Side, Validity};
 pub use agreement::{
     Agreement, AgreementKind, Effective, Exclusions, Guarantor, GuarantorRole, LinkageRule, Party, PartyRole, Scope,
     SourceQuote,
