@@ -80,11 +80,11 @@ fn decide(incident: &Incident, agreement: &Agreement, registry: &Registry, trace
         ));
         return Decided::Other(Verdict::NotCovered);
     }
-    if let Some(until) = eff.until() {
-        if from >= until {
-            trace.push(format!("time: not covered: {when} starts after the agreement ended at {until} UTC"));
-            return Decided::Other(Verdict::NotCovered);
-        }
+    if let Some(until) = eff.until()
+        && from >= until
+    {
+        trace.push(format!("time: not covered: {when} starts after the agreement ended at {until} UTC"));
+        return Decided::Other(Verdict::NotCovered);
     }
     if from < eff.from() {
         trace.push(format!(
