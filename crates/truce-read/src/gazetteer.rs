@@ -1,0 +1,701 @@
+//! The gazetteer: OCHA admin units, communities, neighbourhoods, GeoNames towns,
+//! OpenSyria aliases and a few well-known regions and bases, matched through
+//! folded and skeleton name streams.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::ReadError;
+use crate::csv::{col, records};
+use crate::text::{Stream, Token, fold_name};
+
+/// What kind of place an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// One of the 14 governorates.
+    Governorate,
+    /// A district (admin2).
+    District,
+    /// A sub-district (admin3).
+    SubDistrict,
+    /// A named region (Eastern Ghouta), without a point of its own.
+    Region,
+    /// A village, town or city.
+    Community,
+    /// A city neighbourhood.
+    Neighbourhood,
+    /// An air base, airport or road.
+    Site,
+}
+
+/// An admin unit (governorate or district).
+#[derive(Debug, Clone)]
+pub struct Admin {
+    /// OCHA reference English name ("Al Mara", "Dara").
+    pub name: String,
+    /// OCHA p-code.
+    pub pcode: String,
+    /// Representative point.
+    pub lat: f64,
+    /// Representative point.
+    pub lon: f64,
+    /// Index of the governorate (for districts) or itself.
+    pub admin1: usize,
+}
+
+/// One gazetteer entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Display name.
+    pub name: String,
+    /// Feature kind.
+    pub kind: Kind,
+    /// Governorate index.
+    pub admin1: usize,
+    /// District index.
+    pub admin2: usize,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Prominence: 0 national capital .. 5 ordinary village.
+    pub rank: u8,
+}
+
+/// A name found in text, with its candidate entries.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Token indices.
+    pub tokens: Range<usize>,
+    /// Byte range in clean text.
+    pub range: Range<usize>,
+    /// Candidate entry ids.
+    pub cands: Vec<u32>,
+    /// True for a folded-name match, false for a skeleton match.
+    pub exact: bool,
+}
+
+/// The loaded gazetteer.
+#[derive(Debug)]
+pub struct Gazetteer {
+    /// Governorates, in OCHA order.
+    pub admin1: Vec<Admin>,
+    /// Districts.
+    pub admin2: Vec<Admin>,
+    /// All entries.
+    pub entries: Vec<Entry>,
+    exact: AhoCorasick,
+    exact_ids: Vec<Vec<u32>>,
+    skel: AhoCorasick,
+    skel_ids: Vec<Vec<u32>>,
+}
+
+const STOP: &[&str] = &[
+    "the",
+    "in",
+    "on",
+    "at",
+    "of",
+    "and",
+    "to",
+    "for",
+    "by",
+    "with",
+    "from",
+    "near",
+    "town",
+    "city",
+    "village",
+    "area",
+    "army",
+    "forces",
+    "force",
+    "state",
+    "front",
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "new",
+    "old",
+    "upper",
+    "lower",
+    "camp",
+    "road",
+    "hill",
+    "mount",
+    "airport",
+    "base",
+    "dam",
+    "river",
+    "valley",
+    "plain",
+    "station",
+    "free",
+    "islamic",
+    "syria",
+    "syrian",
+    "regime",
+    "rebel",
+    "rebels",
+    "people",
+    "government",
+    "turkish",
+    "kurdish",
+    "amid",
+    "also",
+    "after",
+    "during",
+    "under",
+    "one",
+    "two",
+    "three",
+    "clashes",
+    "military",
+    "security",
+    "factory",
+    "school",
+    "hospital",
+    "mosque",
+    "church",
+    "bridge",
+    "farm",
+    "farms",
+    "village",
+    "villages",
+    "district",
+    "province",
+    "al",
+    "killed",
+    "since",
+    "about",
+    "more",
+    "over",
+    "all",
+    "both",
+    "some",
+    "such",
+    "it",
+    "its",
+    "he",
+    "she",
+    "they",
+    "them",
+    "we",
+    "is",
+    "was",
+    "be",
+    "a",
+    "an",
+    "as",
+    "or",
+    "but",
+    "not",
+    "no",
+    "this",
+    "that",
+    "his",
+    "her",
+    "their",
+    "who",
+    "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "un",
+    "us",
+    "isis",
+    "sdf",
+    "fsa",
+    "ypg",
+    "russia",
+    "iran",
+    "turkey",
+    "israel",
+    "jordan",
+    "iraq",
+    "lebanon",
+    "saudi",
+    "qatar",
+    "iraqi",
+    "said",
+    "says",
+    "report",
+    "reported",
+    "monitor",
+    "observatory",
+    "agency",
+    "news",
+    "media",
+    "sources",
+    "source",
+    "hezbollah",
+    "unknown",
+    "last",
+    "first",
+    "next",
+    "later",
+    "jaysh",
+    "jaish",
+    "liwa",
+    "ahrar",
+    "sham",
+    "division",
+    "brigade",
+    "battalion",
+    "regiment",
+    "corps",
+    "group",
+    "groups",
+    "members",
+    "fighters",
+    "soldiers",
+    "civilians",
+    "dozens",
+    "tens",
+    "several",
+    "many",
+    "mortar",
+    "rocket",
+    "rockets",
+    "shells",
+    "attack",
+    "attacks",
+    "strike",
+    "strikes",
+    "air",
+    "ground",
+    "heavy",
+    "fighting",
+    "battle",
+    "battles",
+    "control",
+    "took",
+    "took",
+    "aleppo's",
+    "local",
+    "top",
+    "high",
+    "white",
+    "black",
+    "red",
+    "green",
+    "blue",
+    "big",
+    "great",
+    "little",
+    "small",
+    "long",
+    "water",
+    "power",
+    "oil",
+    "gas",
+    "field",
+    "fields",
+    "hills",
+    "mountain",
+    "mountains",
+    "prison",
+    "crossing",
+];
+
+fn f(s: &str) -> f64 {
+    s.trim().parse().unwrap_or(f64::NAN)
+}
+
+struct Builder {
+    entries: Vec<Entry>,
+    names: Vec<(String, u32)>,
+}
+
+impl Builder {
+    fn add_names(&mut self, id: u32, names: &[&str]) {
+        for n in names {
+            let n = n.trim();
+            if n.is_empty() {
+                continue;
+            }
+            self.names.push((n.to_string(), id));
+            for suffix in
+                [" District", " Subdistrict", " Sub-district", " Governorate", " Nahiya", " Province", " city"]
+            {
+                if let Some(s) = n.strip_suffix(suffix) {
+                    self.names.push((s.to_string(), id));
+                }
+            }
+        }
+    }
+}
+
+impl Gazetteer {
+    /// Builds the gazetteer from the embedded data files.
+    pub fn bundled() -> Result<Self, ReadError> {
+        let bad = |what: &str| ReadError::Data(format!("gazetteer: {what}"));
+        let mut b = Builder { entries: Vec::new(), names: Vec::new() };
+        // Governorates.
+        let (h, rows) = records(include_str!("../../../data/gazetteer/ocha_2016_admin1_governorates.csv"), b',');
+        let (cn, cr, ca, cp, clat, clon) = (
+            col(&h, "NAME_EN").ok_or_else(|| bad("admin1 NAME_EN"))?,
+            col(&h, "NAM_EN_REF").ok_or_else(|| bad("admin1 NAM_EN_REF"))?,
+            col(&h, "NAME_AR").ok_or_else(|| bad("admin1 NAME_AR"))?,
+            col(&h, "PCODE").ok_or_else(|| bad("admin1 PCODE"))?,
+            col(&h, "repr_point_lat").ok_or_else(|| bad("admin1 lat"))?,
+            col(&h, "repr_point_lon").ok_or_else(|| bad("admin1 lon"))?,
+        );
+        let mut admin1 = Vec::new();
+        let mut a1_by_pcode: HashMap<String, usize> = HashMap::new();
+        let mut a1_names: Vec<Vec<String>> = Vec::new();
+        for r in rows.iter().filter(|r| r.len() > clon) {
+            let i = admin1.len();
+            a1_by_pcode.insert(r[cp].trim().to_string(), i);
+            admin1.push(Admin {
+                name: r[cn].trim().to_string(),
+                pcode: r[cp].trim().to_string(),
+                lat: f(&r[clat]),
+                lon: f(&r[clon]),
+                admin1: i,
+            });
+            a1_names.push(vec![r[cn].trim().into(), r[cr].trim().into(), r[ca].trim().into()]);
+        }
+        // Districts.
+        let (h, rows) = records(include_str!("../../../data/gazetteer/ocha_2016_admin2_districts.csv"), b',');
+        let (cr, ca, cp, c1, clat, clon) = (
+            col(&h, "NAM_EN_REF").ok_or_else(|| bad("admin2 NAM_EN_REF"))?,
+            col(&h, "NAME_AR").ok_or_else(|| bad("admin2 NAME_AR"))?,
+            col(&h, "PCODE").ok_or_else(|| bad("admin2 PCODE"))?,
+            col(&h, "ADM1_PCODE").ok_or_else(|| bad("admin2 ADM1_PCODE"))?,
+            col(&h, "repr_point_lat").ok_or_else(|| bad("admin2 lat"))?,
+            col(&h, "repr_point_lon").ok_or_else(|| bad("admin2 lon"))?,
+        );
+        let cn = col(&h, "NAME_EN").ok_or_else(|| bad("admin2 NAME_EN"))?;
+        let mut admin2 = Vec::new();
+        let mut a2_by_pcode: HashMap<String, usize> = HashMap::new();
+        let mut a2_names: Vec<Vec<String>> = Vec::new();
+        let mut rows: Vec<_> = rows.into_iter().filter(|r| r.len() > clon).collect();
+        rows.sort_by(|a, b| a[cp].cmp(&b[cp]));
+        for r in &rows {
+            let Some(&a1) = a1_by_pcode.get(r[c1].trim()) else { continue };
+            a2_by_pcode.insert(r[cp].trim().to_string(), admin2.len());
+            admin2.push(Admin {
+                name: r[cr].trim().to_string(),
+                pcode: r[cp].trim().to_string(),
+                lat: f(&r[clat]),
+                lon: f(&r[clon]),
+                admin1: a1,
+            });
+            a2_names.push(vec![r[cn].trim().into(), r[cr].trim().into(), r[ca].trim().into()]);
+        }
+        let seat = |a1: usize| admin2.iter().position(|d| d.admin1 == a1).unwrap_or(0);
+        let mut gov_entry = vec![0u32; admin1.len()];
+        for (i, a) in admin1.iter().enumerate() {
+            let id = b.entries.len() as u32;
+            gov_entry[i] = id;
+            b.entries.push(Entry {
+                name: a.name.clone(),
+                kind: Kind::Governorate,
+                admin1: i,
+                admin2: seat(i),
+                lat: a.lat,
+                lon: a.lon,
+                rank: 1,
+            });
+            let names: Vec<&str> = a1_names[i].iter().map(String::as_str).collect();
+            b.add_names(id, &names);
+        }
+        let mut dist_entry = vec![0u32; admin2.len()];
+        for (i, a) in admin2.iter().enumerate() {
+            let id = b.entries.len() as u32;
+            dist_entry[i] = id;
+            b.entries.push(Entry {
+                name: a.name.clone(),
+                kind: Kind::District,
+                admin1: a.admin1,
+                admin2: i,
+                lat: a.lat,
+                lon: a.lon,
+                rank: 2,
+            });
+            let names: Vec<&str> = a2_names[i].iter().map(String::as_str).collect();
+            b.add_names(id, &names);
+        }
+        // Sub-districts.
+        let (h, rows) = records(include_str!("../../../data/gazetteer/ocha_2016_admin3_subdistricts.csv"), b',');
+        let (cn, cr, ca, c2, clat, clon) = (
+            col(&h, "NAME_EN").ok_or_else(|| bad("admin3 NAME_EN"))?,
+            col(&h, "NAM_EN_REF").ok_or_else(|| bad("admin3 NAM_EN_REF"))?,
+            col(&h, "NAME_AR").ok_or_else(|| bad("admin3 NAME_AR"))?,
+            col(&h, "ADM2_PCODE").ok_or_else(|| bad("admin3 ADM2_PCODE"))?,
+            col(&h, "repr_point_lat").ok_or_else(|| bad("admin3 lat"))?,
+            col(&h, "repr_point_lon").ok_or_else(|| bad("admin3 lon"))?,
+        );
+        let cp3 = col(&h, "PCODE").ok_or_else(|| bad("admin3 PCODE"))?;
+        let mut sub_by_pcode: HashMap<String, u32> = HashMap::new();
+        for r in rows.iter().filter(|r| r.len() > clon) {
+            let Some(&a2) = a2_by_pcode.get(r[c2].trim()) else { continue };
+            let id = b.entries.len() as u32;
+            sub_by_pcode.insert(r[cp3].trim().to_string(), id);
+            b.entries.push(Entry {
+                name: r[cr].trim().to_string(),
+                kind: Kind::SubDistrict,
+                admin1: admin2[a2].admin1,
+                admin2: a2,
+                lat: f(&r[clat]),
+                lon: f(&r[clon]),
+                rank: 3,
+            });
+            b.add_names(id, &[r[cn].as_str(), r[cr].as_str(), r[ca].as_str()]);
+        }
+        // Communities (OCHA 2015 + OSM).
+        let (h, rows) = records(include_str!("../../../data/gazetteer/communities_ocha_osm.csv"), b',');
+        let (cn, call, car, c2, clat, clon) = (
+            col(&h, "name_en").ok_or_else(|| bad("communities name_en"))?,
+            col(&h, "all_names_en").ok_or_else(|| bad("communities all_names_en"))?,
+            col(&h, "name_ar").ok_or_else(|| bad("communities name_ar"))?,
+            col(&h, "adm2_pcode").ok_or_else(|| bad("communities adm2_pcode"))?,
+            col(&h, "latitude").ok_or_else(|| bad("communities latitude"))?,
+            col(&h, "longitude").ok_or_else(|| bad("communities longitude"))?,
+        );
+        let ccap = col(&h, "capital_level_ocha").ok_or_else(|| bad("communities capital_level_ocha"))?;
+        let cplace = col(&h, "osm_place").ok_or_else(|| bad("communities osm_place"))?;
+        for r in rows.iter().filter(|r| r.len() > ccap.max(clon).max(cplace)) {
+            let Some(&a2) = a2_by_pcode.get(r[c2].trim()) else { continue };
+            let (lat, lon) = (f(&r[clat]), f(&r[clon]));
+            if lat.is_nan() || lon.is_nan() {
+                continue;
+            }
+            let rank = match r[ccap].trim() {
+                "0" => 0,
+                "1" => 1,
+                "2" => 2,
+                "3" => 3,
+                _ => match r[cplace].trim() {
+                    "city" => 2,
+                    "town" => 3,
+                    _ => 5,
+                },
+            };
+            let id = b.entries.len() as u32;
+            b.entries.push(Entry {
+                name: r[cn].trim().to_string(),
+                kind: Kind::Community,
+                admin1: admin2[a2].admin1,
+                admin2: a2,
+                lat,
+                lon,
+                rank,
+            });
+            let mut names: Vec<&str> = r[call].split('|').collect();
+            names.push(&r[cn]);
+            names.push(&r[car]);
+            b.add_names(id, &names);
+        }
+        let communities: Vec<u32> =
+            (0..b.entries.len() as u32).filter(|&i| b.entries[i as usize].kind == Kind::Community).collect();
+        // Neighbourhoods.
+        let (h, rows) = records(include_str!("../../../data/gazetteer/ocha_2016_city_neighbourhoods.csv"), b',');
+        let (cn, cr, ca, c2, clat, clon) = (
+            col(&h, "NAME_EN").ok_or_else(|| bad("neighbourhood NAME_EN"))?,
+            col(&h, "NAM_EN_REF").ok_or_else(|| bad("neighbourhood NAM_EN_REF"))?,
+            col(&h, "NAME_AR").ok_or_else(|| bad("neighbourhood NAME_AR"))?,
+            col(&h, "ADM2_PCODE").ok_or_else(|| bad("neighbourhood ADM2_PCODE"))?,
+            col(&h, "LATITUDE").ok_or_else(|| bad("neighbourhood LATITUDE"))?,
+            col(&h, "LONGITUDE").ok_or_else(|| bad("neighbourhood LONGITUDE"))?,
+        );
+        for r in rows.iter().filter(|r| r.len() > clon) {
+            let Some(&a2) = a2_by_pcode.get(r[c2].trim()) else { continue };
+            let id = b.entries.len() as u32;
+            b.entries.push(Entry {
+                name: r[cr].trim().to_string(),
+                kind: Kind::Neighbourhood,
+                admin1: admin2[a2].admin1,
+                admin2: a2,
+                lat: f(&r[clat]),
+                lon: f(&r[clon]),
+                rank: 4,
+            });
+            let ar: Vec<&str> = r[ca].split(['\r', '\n']).collect();
+            let mut names = vec![r[cn].as_str(), r[cr].as_str()];
+            names.extend(ar);
+            b.add_names(id, &names);
+        }
+        // GeoNames towns: attach alternate names to the nearest community within 4 km, else add a point.
+        let (h, rows) = records(include_str!("../../../data/gazetteer/geonames_cities500_SY.tsv"), b'\t');
+        let (cn, casc, calt, clat, clon) = (
+            col(&h, "name").ok_or_else(|| bad("geonames name"))?,
+            col(&h, "asciiname").ok_or_else(|| bad("geonames asciiname"))?,
+            col(&h, "alternatenames").ok_or_else(|| bad("geonames alternatenames"))?,
+            col(&h, "latitude").ok_or_else(|| bad("geonames latitude"))?,
+            col(&h, "longitude").ok_or_else(|| bad("geonames longitude"))?,
+        );
+        for r in rows.iter().filter(|r| r.len() > clon) {
+            let (lat, lon) = (f(&r[clat]), f(&r[clon]));
+            let mut best = (f64::MAX, u32::MAX);
+            for &c in &communities {
+                let e = &b.entries[c as usize];
+                let d = (e.lat - lat).powi(2) + ((e.lon - lon) * 0.82).powi(2);
+                if d < best.0 {
+                    best = (d, c);
+                }
+            }
+            if best.0.sqrt() * 111.0 > 4.0 || best.1 == u32::MAX {
+                continue;
+            }
+            let mut names: Vec<&str> = r[calt].split(',').filter(|s| s.len() > 2).collect();
+            names.push(&r[cn]);
+            names.push(&r[casc]);
+            b.add_names(best.1, &names);
+        }
+        // OpenSyria aliases for admin units, matched by OCHA p-code.
+        for (json, level) in [
+            (include_str!("../../../data/gazetteer/opensyria/governorates.json"), 1),
+            (include_str!("../../../data/gazetteer/opensyria/districts.json"), 2),
+            (include_str!("../../../data/gazetteer/opensyria/subdistricts.json"), 3),
+        ] {
+            let v: serde_json::Value = serde_json::from_str(json).map_err(|e| bad(&format!("opensyria: {e}")))?;
+            for unit in v.as_array().into_iter().flatten() {
+                let Some(pc) = unit.pointer("/externalIds/ochaPcode").and_then(|p| p.as_str()) else { continue };
+                let id = match level {
+                    1 => a1_by_pcode.get(pc).map(|&i| gov_entry[i]),
+                    2 => a2_by_pcode.get(pc).map(|&i| dist_entry[i]),
+                    _ => sub_by_pcode.get(pc).copied(),
+                };
+                let Some(id) = id else { continue };
+                let mut names: Vec<&str> = Vec::new();
+                for k in ["/name/en", "/name/ar"] {
+                    if let Some(s) = unit.pointer(k).and_then(|p| p.as_str()) {
+                        names.push(s);
+                    }
+                }
+                for a in unit.get("aliases").and_then(|a| a.as_array()).into_iter().flatten() {
+                    if let Some(s) = a.get("value").and_then(|p| p.as_str()) {
+                        names.push(s);
+                    }
+                }
+                b.add_names(id, &names);
+            }
+        }
+        // Well-known regions, bases and exonyms (general knowledge, crate data).
+        let (h, rows) = records(include_str!("../data/places_extra.csv"), b',');
+        let (cn, c2, clat, clon, ck) = (
+            col(&h, "names").ok_or_else(|| bad("extra names"))?,
+            col(&h, "admin2_pcode").ok_or_else(|| bad("extra admin2"))?,
+            col(&h, "lat").ok_or_else(|| bad("extra lat"))?,
+            col(&h, "lon").ok_or_else(|| bad("extra lon"))?,
+            col(&h, "kind").ok_or_else(|| bad("extra kind"))?,
+        );
+        for r in rows.iter().filter(|r| r.len() > ck) {
+            let Some(&a2) = a2_by_pcode.get(r[c2].trim()) else { continue };
+            let names: Vec<&str> = r[cn].split('|').collect();
+            let kind = match r[ck].trim() {
+                "region" => Kind::Region,
+                "base" | "road" => Kind::Site,
+                _ => Kind::Community,
+            };
+            let id = b.entries.len() as u32;
+            b.entries.push(Entry {
+                name: names[0].to_string(),
+                kind,
+                admin1: admin2[a2].admin1,
+                admin2: a2,
+                lat: f(&r[clat]),
+                lon: f(&r[clon]),
+                rank: if kind == Kind::Community { 2 } else { 3 },
+            });
+            b.add_names(id, &names);
+        }
+        // Index folded and skeleton names.
+        let stop: std::collections::HashSet<&str> = STOP.iter().copied().collect();
+        let mut exact: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut skel: HashMap<String, Vec<u32>> = HashMap::new();
+        for (n, id) in &b.names {
+            let e = fold_name(n, false);
+            if e.chars().count() < 3 || stop.contains(e.as_str()) {
+                continue;
+            }
+            let v = exact.entry(e).or_default();
+            if !v.contains(id) {
+                v.push(*id);
+            }
+            let s = fold_name(n, true);
+            if s.chars().filter(|c| *c != ' ').count() >= 3 && s.contains(|c: char| c.is_ascii()) {
+                let v = skel.entry(s).or_default();
+                if !v.contains(id) {
+                    v.push(*id);
+                }
+            }
+        }
+        let build = |m: HashMap<String, Vec<u32>>| -> Result<(AhoCorasick, Vec<Vec<u32>>), ReadError> {
+            let mut keys: Vec<(String, Vec<u32>)> = m.into_iter().collect();
+            keys.sort();
+            let pats: Vec<String> = keys.iter().map(|(k, _)| format!("{k} ")).collect();
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&pats)
+                .map_err(|e| ReadError::Data(format!("gazetteer automaton: {e}")))?;
+            Ok((ac, keys.into_iter().map(|(_, v)| v).collect()))
+        };
+        let (exact, exact_ids) = build(exact)?;
+        let (skel, skel_ids) = build(skel)?;
+        Ok(Self { admin1, admin2, entries: b.entries, exact, exact_ids, skel, skel_ids })
+    }
+
+    /// Finds place names in a text: longest non-overlapping matches, exact matches first.
+    pub fn find(&self, text: &str, tokens: &[Token], exact: &Stream, skel: &Stream) -> Vec<Hit> {
+        let mut raw: Vec<Hit> = Vec::new();
+        for (ac, ids, st, is_exact) in
+            [(&self.exact, &self.exact_ids, exact, true), (&self.skel, &self.skel_ids, skel, false)]
+        {
+            for m in ac.find_overlapping_iter(&st.text) {
+                let s = m.start();
+                if s > 0 && st.text.as_bytes()[s - 1] != b' ' {
+                    continue;
+                }
+                let Some(tr) = st.tokens_for(s, m.end() - 1) else { continue };
+                let first = &text[tokens[tr.start].range.clone()];
+                let c0 = first.chars().next().unwrap_or('a');
+                if c0.is_lowercase() || c0.is_ascii_digit() {
+                    continue;
+                }
+                raw.push(Hit {
+                    range: tokens[tr.start].range.start..tokens[tr.end - 1].range.end,
+                    tokens: tr,
+                    cands: ids[m.pattern().as_usize()].clone(),
+                    exact: is_exact,
+                });
+            }
+        }
+        // Prefer longer spans, then exact matches; drop overlaps.
+        raw.sort_by(|a, b| {
+            (b.tokens.len(), b.exact, std::cmp::Reverse(a.tokens.start)).cmp(&(
+                a.tokens.len(),
+                a.exact,
+                std::cmp::Reverse(b.tokens.start),
+            ))
+        });
+        let mut taken: Vec<Hit> = Vec::new();
+        for h in raw {
+            if taken.iter().any(|t| t.tokens.start < h.tokens.end && h.tokens.start < t.tokens.end) {
+                continue;
+            }
+            taken.push(h);
+        }
+        taken.sort_by_key(|h| h.tokens.start);
+        taken
+    }
+
+    /// The entry for a governorate index.
+    pub fn governorate_entry(&self, a1: usize) -> Option<u32> {
+        self.entries.iter().position(|e| e.kind == Kind::Governorate && e.admin1 == a1).map(|i| i as u32)
+    }
+
+    /// The governorate index for an OCHA p-code.
+    pub fn admin1_by_pcode(&self, pc: &str) -> Option<usize> {
+        self.admin1.iter().position(|a| a.pcode == pc)
+    }
+}

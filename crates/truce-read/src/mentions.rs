@@ -1,0 +1,756 @@
+//! Mentions: incident, agreement-term and claim mentions from the recognised
+//! spans of each sentence and its context (previous sentences, headline,
+//! dateline, publication date).
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use jiff::civil::Date;
+use truce_model::{Diagnostic, Severity, SubEventType, TimeRef};
+
+use crate::actors::ActorHit;
+use crate::gazetteer::{Hit, Kind};
+use crate::text::{Token, streams, tokenize};
+use crate::times::{TimeCtx, anchored};
+use crate::{
+    Mention, MentionKind, Modality, ReadError, Reading, RefData, ReportInput, ResolvedActor, ResolvedPlace, TermKind,
+    clean, numbers, sentences, times,
+};
+
+const _: fn() -> Option<ReadError> = || None;
+
+fn has(words: &[String], w: &[&str]) -> bool {
+    words.iter().any(|x| w.contains(&x.as_str()))
+}
+
+fn has_prefix(words: &[String], p: &[&str]) -> bool {
+    words.iter().any(|x| p.iter().any(|q| x.starts_with(q)))
+}
+
+fn phrase(lc: &str, ps: &[&str]) -> bool {
+    ps.iter().any(|p| lc.contains(p))
+}
+
+/// Event classes a sentence shows, strongest first.
+fn classify(lc: &str, w: &[String]) -> Option<SubEventType> {
+    use SubEventType as S;
+    let attempt = phrase(
+        lc,
+        &["attempt", "tried to", "trying to", "failed to", "bid to", "repelled", "repulsed", "thwarted", "foiled"],
+    );
+    let territory = phrase(
+        lc,
+        &[
+            "took control",
+            "take control",
+            "taking control",
+            "gained control",
+            "seized",
+            "captured",
+            "recaptured",
+            "retook",
+            "regained",
+            "taking it over",
+            "took over",
+            "take over",
+            "taken over",
+            "advanced",
+            "advances",
+            "expelled",
+            "liberated",
+            "pushes",
+            "pushed",
+            "restore",
+            "fell to",
+            "control of",
+            "took back",
+            "retaking",
+            "capturing",
+            "seizing",
+            "overran",
+            "stormed",
+        ],
+    ) && !phrase(
+        lc,
+        &[
+            "captured a",
+            "captured an",
+            "captured two",
+            "captured three",
+            "captured several",
+            "were captured",
+            "was captured",
+            "captured by",
+        ],
+    );
+    let clash = has_prefix(
+        w,
+        &["clash", "battl", "fought", "fight", "firefight", "skirmish", "gunfight", "ambush", "sniper", "engag"],
+    ) || phrase(
+        lc,
+        &[
+            "exchange of fire",
+            "opened fire",
+            "exchanged fire",
+            "attacked",
+            "attack on",
+            "assault",
+            "offensive",
+            "infiltrat",
+            "combat",
+        ],
+    );
+    if territory && !attempt {
+        return Some(S::GovernmentRegainsTerritory);
+    }
+    if phrase(lc, &["chemical", "sarin", "chlorine", "nerve agent", "toxic gas", "poison gas", "poisonous gas"])
+        && !clash
+    {
+        return Some(S::ChemicalWeapon);
+    }
+    if clash {
+        return Some(S::ArmedClash);
+    }
+    if has_prefix(w, &["suicide"]) {
+        return Some(S::SuicideBomb);
+    }
+    if has_prefix(w, &["airstrike", "warplane", "aerial", "helicopter", "drone", "jets"])
+        || phrase(lc, &["air strike", "air raid", "barrel bomb", "air force", "aircraft", "bombing raid", "raids"])
+    {
+        return Some(S::AirDroneStrike);
+    }
+    if has_prefix(w, &["shell", "mortar", "artillery", "rocket", "missile", "bombard", "cannon"]) {
+        return Some(S::ShellingArtilleryMissileAttack);
+    }
+    if has_prefix(w, &["grenade"]) {
+        return Some(S::Grenade);
+    }
+    if phrase(
+        lc,
+        &[
+            "explosive",
+            "landmine",
+            " mine ",
+            "car bomb",
+            "booby",
+            "ied",
+            "blast",
+            "explosion",
+            "exploded",
+            "bomb attack",
+            "bomb went off",
+            "detonat",
+        ],
+    ) {
+        return Some(S::RemoteExplosiveLandmineIed);
+    }
+    if has_prefix(w, &["kidnap", "abduct"]) {
+        return Some(S::AbductionForcedDisappearance);
+    }
+    if has(w, &["executed", "massacre", "massacred", "shot", "murdered", "assassinated", "tortured"]) {
+        return Some(S::Attack);
+    }
+    if has(w, &["killed", "killing", "dead", "died"])
+        && !phrase(
+            lc,
+            &["war has killed", "conflict has killed", "has killed more", "have been killed since", "killed more than"],
+        )
+    {
+        return Some(S::Attack);
+    }
+    if has(w, &["arrested", "detained", "arrests", "raid"]) {
+        return Some(S::Arrests);
+    }
+    if has_prefix(w, &["protest", "demonstrat"]) {
+        return Some(S::PeacefulProtest);
+    }
+    if phrase(lc, &["intercepted", "shot down", "defused", "dismantled"]) {
+        return Some(S::DisruptedWeaponsUse);
+    }
+    None
+}
+
+fn modality(lc: &str, w: &[String], time: Option<&TimeRef>, today: Option<Date>, tz: &jiff::tz::TimeZone) -> Modality {
+    if phrase(lc, &["denied", "denies", "deny ", "did not happen", "rejected reports", "no clashes"]) {
+        return Modality::Denied;
+    }
+    if let (Some(t), Some(d)) = (time, today) {
+        let td = t.to().to_zoned_datetime(tz.clone()).date();
+        if td < d.checked_sub(jiff::Span::new().days(10)).unwrap_or(d) {
+            return Modality::Background;
+        }
+    }
+    if phrase(
+        lc,
+        &[
+            "since 2011",
+            "since the start of the war",
+            "since the war began",
+            "has killed more than",
+            "have killed more than",
+            "in recent years",
+            "earlier this year",
+            "last year",
+        ],
+    ) {
+        return Modality::Background;
+    }
+    if has(w, &["if", "could", "might", "unless", "would"]) && !has(w, &["killed", "clashes", "died"]) {
+        return Modality::Hypothetical;
+    }
+    if has(w, &["will", "plans", "planned", "scheduled"]) || phrase(lc, &["set to", "expected to", "is to ", "are to "])
+    {
+        return Modality::Planned;
+    }
+    Modality::Reported
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    tokens: Vec<Token>,
+    places: Vec<(Hit, u32)>,
+    actors: Vec<ActorHit>,
+}
+
+fn words_of(ctx: &Ctx, r: &Range<usize>) -> Range<usize> {
+    let a = ctx.tokens.partition_point(|t| t.range.start < r.start);
+    let b = ctx.tokens.partition_point(|t| t.range.start < r.end);
+    a..b
+}
+
+fn lw(ctx: &Ctx, i: usize) -> String {
+    ctx.tokens.get(i).map(|t| ctx.text[t.range.clone()].to_ascii_lowercase()).unwrap_or_default()
+}
+
+/// Disambiguates every place hit with document context.
+fn resolve_places(rd: &RefData, hits: Vec<Hit>, dateline: Option<&Range<usize>>) -> Vec<(Hit, u32)> {
+    let g = &rd.gaz;
+    let mut a1: HashMap<usize, f32> = HashMap::new();
+    let mut a2: HashMap<usize, f32> = HashMap::new();
+    for h in &hits {
+        let w = if dateline.is_some_and(|d| d.start <= h.range.start && h.range.end <= d.end) { 3.0 } else { 1.0 };
+        let mut seen1: Vec<usize> = Vec::new();
+        let mut seen2: Vec<usize> = Vec::new();
+        let n = h.cands.len() as f32;
+        for &c in &h.cands {
+            let e = &g.entries[c as usize];
+            if !seen1.contains(&e.admin1) {
+                seen1.push(e.admin1);
+            }
+            if matches!(e.kind, Kind::District | Kind::SubDistrict | Kind::Governorate | Kind::Community)
+                && !seen2.contains(&e.admin2)
+            {
+                seen2.push(e.admin2);
+            }
+        }
+        for s in seen1.iter().copied() {
+            *a1.entry(s).or_default() += w / (seen1.len() as f32).max(1.0) * if h.exact { 1.0 } else { 0.5 };
+        }
+        for s in seen2 {
+            *a2.entry(s).or_default() += w / n.max(1.0);
+        }
+    }
+    hits.into_iter()
+        .map(|h| {
+            let best = h
+                .cands
+                .iter()
+                .copied()
+                .max_by(|&x, &y| {
+                    let sc = |c: u32| {
+                        let e = &g.entries[c as usize];
+                        let kind = match e.kind {
+                            Kind::Site | Kind::Region => 3.0,
+                            Kind::Community => 2.0,
+                            Kind::Governorate => 1.8,
+                            Kind::District => 1.5,
+                            Kind::SubDistrict => 1.0,
+                            Kind::Neighbourhood => 0.8,
+                        };
+                        let own1 =
+                            if h.cands.iter().any(|&o| g.entries[o as usize].admin1 == e.admin1) { 1.0 } else { 0.0 };
+                        kind + (5.0 - e.rank as f32) * 0.6
+                            + 2.0 * (a1.get(&e.admin1).copied().unwrap_or(0.0) - own1 / h.cands.len() as f32).min(3.0)
+                            + 1.0 * a2.get(&e.admin2).copied().unwrap_or(0.0).min(3.0)
+                    };
+                    sc(x).partial_cmp(&sc(y)).unwrap_or(std::cmp::Ordering::Equal).then(y.cmp(&x))
+                })
+                .unwrap_or(0);
+            (h, best)
+        })
+        .collect()
+}
+
+fn resolved(
+    rd: &RefData,
+    id: u32,
+    name: Option<String>,
+    precision: u8,
+    admin1_override: Option<usize>,
+) -> ResolvedPlace {
+    let g = &rd.gaz;
+    let e = &g.entries[id as usize];
+    let (a1, a2) = match admin1_override {
+        Some(a) if a != e.admin1 => (a, g.admin2.iter().position(|d| d.admin1 == a).unwrap_or(e.admin2)),
+        _ => (e.admin1, e.admin2),
+    };
+    ResolvedPlace {
+        name: name.unwrap_or_else(|| e.name.clone()),
+        admin1: g.admin1[a1].name.clone(),
+        admin1_pcode: g.admin1[a1].pcode.clone(),
+        admin2: g.admin2[a2].name.clone(),
+        admin2_pcode: g.admin2[a2].pcode.clone(),
+        lat: e.lat,
+        lon: e.lon,
+        geo_precision: precision,
+    }
+}
+
+const LOCATIVE: &[&str] = &[
+    "in",
+    "near",
+    "at",
+    "around",
+    "outside",
+    "into",
+    "on",
+    "of",
+    "towards",
+    "toward",
+    "from",
+    "between",
+    "along",
+    "inside",
+    "outskirts",
+    "countryside",
+    "across",
+    "within",
+    "over",
+    "targeted",
+    "shelled",
+    "struck",
+    "hit",
+    "bombed",
+];
+
+/// Picks and relates the place of an incident sentence.
+fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>) -> Option<ResolvedPlace> {
+    let g = &rd.gaz;
+    let lc = ctx.text[sent.clone()].to_ascii_lowercase();
+    let mut best: Option<(f32, usize)> = None;
+    for (k, (h, id)) in ctx.places.iter().enumerate() {
+        if h.range.start < sent.start || h.range.end > sent.end {
+            continue;
+        }
+        if ctx.actors.iter().any(|a| a.range.start <= h.range.start && h.range.end <= a.range.end) {
+            continue;
+        }
+        let e = &g.entries[*id as usize];
+        let t0 = h.tokens.start;
+        let prev = if t0 > 0 { lw(ctx, t0 - 1) } else { String::new() };
+        let prev2 = if t0 > 1 { lw(ctx, t0 - 2) } else { String::new() };
+        let mut s = match e.kind {
+            Kind::Community | Kind::Neighbourhood | Kind::Site => 2.0,
+            Kind::Region => 1.8,
+            Kind::District | Kind::SubDistrict => 1.2,
+            Kind::Governorate => 0.8,
+        };
+        if LOCATIVE.contains(&prev.as_str())
+            || LOCATIVE.contains(&prev2.as_str())
+            || prev == "the" && LOCATIVE.contains(&prev2.as_str())
+        {
+            s += 3.0;
+        }
+        let after = lw(ctx, h.tokens.end);
+        if ctx.tokens[h.tokens.end - 1].hyphen_after && ctx.places.iter().any(|(o, _)| o.tokens.start == h.tokens.end)
+            || matches!(after.as_str(), "highway" | "road")
+        {
+            s -= 3.0;
+        }
+        if t0 == words_of(ctx, sent).start {
+            s -= 1.0;
+        }
+        if !h.exact {
+            s -= 0.5;
+        }
+        if best.is_none_or(|(b, _)| s > b) {
+            best = Some((s, k));
+        }
+    }
+    if let Some((_, k)) = best {
+        let (h, id) = &ctx.places[k];
+        let e = &g.entries[*id as usize];
+        let t0 = h.tokens.start;
+        let before: Vec<String> = (t0.saturating_sub(4)..t0).map(|i| lw(ctx, i)).collect();
+        let after: Vec<String> = (h.tokens.end..h.tokens.end + 3).map(|i| lw(ctx, i)).collect();
+        let countryside =
+            before.iter().any(|w| w == "countryside" || w == "rural" || w == "suburbs" || w == "outskirts")
+                || after.first().is_some_and(|w| w == "countryside" || w == "suburbs" || w == "outskirts")
+                || after.len() > 1 && after[0] == "s" && after[1] == "countryside";
+        let damascus = g.admin1[e.admin1].pcode == "SY01";
+        if countryside {
+            let a1 = if damascus { g.admin1_by_pcode("SY03") } else { None };
+            let name = format!("{} countryside", e.name);
+            return Some(resolved(rd, *id, Some(name), 2, a1));
+        }
+        let near = before.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "near"
+                    | "around"
+                    | "outside"
+                    | "area"
+                    | "vicinity"
+                    | "north"
+                    | "south"
+                    | "east"
+                    | "west"
+                    | "northern"
+                    | "southern"
+                    | "eastern"
+                    | "western"
+                    | "boundary"
+                    | "between"
+                    | "northwest"
+                    | "northeast"
+                    | "southwest"
+                    | "southeast"
+                    | "southwestern"
+                    | "northwestern"
+                    | "southeastern"
+                    | "northeastern"
+            )
+        });
+        let province = after.first().is_some_and(|w| matches!(w.as_str(), "province" | "governorate"));
+        let precision = if province || e.kind == Kind::Governorate {
+            if province && e.kind != Kind::Governorate {
+                // "Idlib province": the governorate.
+                return Some(resolved(rd, g.governorate_entry(e.admin1).unwrap_or(*id), None, 3, None));
+            }
+            3
+        } else if before.iter().any(|w| w == "boundary") {
+            3
+        } else if near || matches!(e.kind, Kind::District | Kind::SubDistrict | Kind::Region) {
+            2
+        } else {
+            1
+        };
+        return Some(resolved(rd, *id, None, precision, None));
+    }
+    if phrase(&lc, &["near the capital", "outside the capital", "around the capital", "the capital's"]) {
+        let id = g.entries.iter().position(|e| e.kind == Kind::Community && e.rank == 0)?;
+        return Some(resolved(rd, id as u32, Some("Damascus".into()), 2, None));
+    }
+    None
+}
+
+fn principal_actors(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, date: Option<Date>) -> Vec<ResolvedActor> {
+    let wr = words_of(ctx, sent);
+    // A leading "Amid ..., " / "Under ... cover, " clause is context.
+    let first = lw(ctx, wr.start);
+    let mut skip_until = wr.start;
+    if matches!(first.as_str(), "amid" | "under" | "amidst" | "despite" | "following" | "after" | "with") {
+        if let Some(k) = (wr.start..wr.end)
+            .find(|&i| ctx.tokens[i].punct_after && ctx.text[ctx.tokens[i].range.end..].starts_with(','))
+        {
+            skip_until = k + 1;
+        }
+    }
+    let mut out: Vec<ResolvedActor> = Vec::new();
+    for a in &ctx.actors {
+        if a.range.start < sent.start || a.range.end > sent.end || a.tokens.start < skip_until {
+            continue;
+        }
+        let t0 = a.tokens.start;
+        let window: Vec<String> = (t0.saturating_sub(3).max(wr.start)..t0).map(|i| lw(ctx, i)).collect();
+        let assoc = window
+            .iter()
+            .any(|w| matches!(w.as_str(), "backed" | "supported" | "aided" | "accompanied" | "alongside" | "support"))
+            && !window.iter().any(|w| w == "and");
+        if assoc && !out.is_empty() {
+            continue;
+        }
+        let e = &rd.reg.actors[a.actor];
+        if out.iter().any(|o| o.key == e.key) {
+            continue;
+        }
+        out.push(ResolvedActor { key: e.key.clone(), name: e.name_on(date).to_string(), inter: e.inter });
+    }
+    out
+}
+
+fn territory_type(rd: &RefData, actors: &[ResolvedActor], lc: &str) -> SubEventType {
+    let taker = actors.first();
+    let gov_side = |a: &ResolvedActor| {
+        rd.reg.by_key(&a.key).is_some_and(|i| matches!(rd.reg.actors[i].side.as_str(), "government" | "pro_government"))
+    };
+    match taker {
+        Some(a) if lc.contains(" fell to ") || lc.contains("captured by") => {
+            if actors.get(1).is_some_and(gov_side) {
+                SubEventType::GovernmentRegainsTerritory
+            } else {
+                let _ = a;
+                SubEventType::NonStateActorOvertakesTerritory
+            }
+        }
+        Some(a) if gov_side(a) => SubEventType::GovernmentRegainsTerritory,
+        Some(a) if a.inter == 8 || a.inter == 1 => SubEventType::ArmedClash,
+        Some(_) => SubEventType::NonStateActorOvertakesTerritory,
+        None => SubEventType::ArmedClash,
+    }
+}
+
+fn term_kind(lc: &str) -> Option<TermKind> {
+    if !phrase(lc, &["ceasefire", "cease-fire", "truce", "cessation of hostilities", "agreement", "deal"]) {
+        return None;
+    }
+    Some(if phrase(lc, &["guarantee", "guarantor", "monitor compliance", "help monitor"]) {
+        TermKind::Guarantor
+    } else if phrase(lc, &["exclud", "not include", "not included", "did not include", "except"]) {
+        TermKind::Exclusion
+    } else if phrase(lc, &["signed", "signatories"]) {
+        TermKind::Signatories
+    } else if phrase(lc, &["separate agreements", "documents", "instruments"]) {
+        TermKind::Instruments
+    } else if phrase(lc, &["entire country", "nationwide", "all of syria", "covers"])
+        && !phrase(lc, &["midnight", "took effect", "begin"])
+    {
+        TermKind::Scope
+    } else if phrase(
+        lc,
+        &[
+            "midnight",
+            "took effect",
+            "take effect",
+            "came into force",
+            "come into force",
+            "set to begin",
+            "would begin",
+            "will begin",
+            "starting at",
+            "began at",
+            "go into effect",
+            "went into effect",
+            "takes effect",
+        ],
+    ) {
+        TermKind::EffectiveTime
+    } else {
+        TermKind::Other
+    })
+}
+
+/// The read step.
+pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let cl = clean::clean(input.text, input.is_html);
+    for (r, why, ex) in &cl.dropped {
+        diags.push(Diagnostic {
+            severity: Severity::Info,
+            code: "read.dropped_block",
+            message: format!("{}: dropped {} at bytes {}..{}: {:?}", input.name, why, r.start, r.end, ex),
+            span: None,
+        });
+    }
+    let text = cl.text.as_str();
+    let sents = sentences::split(text);
+    let tokens = tokenize(text);
+    let (ex, sk) = streams(text, &tokens);
+    // Dateline: first paragraph that starts with one.
+    let mut dateline = None;
+    for s in sents.iter().take(6) {
+        if let Some(d) = clean::dateline(text, s.clone()) {
+            dateline = Some(d);
+            break;
+        }
+    }
+    let place_hits = rd.gaz.find(text, &tokens, &ex, &sk);
+    let actor_hits = rd.reg.find(text, &tokens, &ex);
+    let places = resolve_places(rd, place_hits, dateline.as_ref());
+    let ctx = Ctx { text, tokens, places, actors: actor_hits };
+    let today = input.published.map(|p| p.to_zoned_datetime(rd.local.clone()).date());
+    let year = ctx
+        .tokens
+        .iter()
+        .filter(|t| t.number && t.range.len() == 4)
+        .filter_map(|t| text[t.range.clone()].parse::<i16>().ok())
+        .find(|y| (1990..2100).contains(y));
+    let tctx = TimeCtx { today, year, local: rd.local.clone() };
+    let mut mentions: Vec<Mention> = Vec::new();
+    let mut anchor: Option<jiff::Timestamp> = None;
+    let mut last_place: Option<ResolvedPlace> = None;
+    let mut doc_place: Option<ResolvedPlace> = None;
+    // Document-level fallback: the headline's or dateline's place, else the first place in the text.
+    for (h, id) in &ctx.places {
+        let in_head = cl.headline.as_ref().is_some_and(|hr| hr.start <= h.range.start && h.range.end <= hr.end)
+            || dateline.as_ref().is_some_and(|d| d.start <= h.range.start && h.range.end <= d.end);
+        if in_head || doc_place.is_none() {
+            let p = resolved(rd, *id, None, 3, None);
+            let stop = in_head;
+            doc_place = Some(p);
+            if stop {
+                break;
+            }
+        }
+    }
+    let mut group: Option<usize> = None;
+    let mut para_end = 0usize;
+    for s in &sents {
+        let wr = words_of(&ctx, s);
+        let words: Vec<(&str, Range<usize>)> =
+            ctx.tokens[wr.clone()].iter().map(|t| (&text[t.range.clone()], t.range.clone())).collect();
+        let wl: Vec<String> = words.iter().map(|w| w.0.to_ascii_lowercase()).collect();
+        let lc = format!(" {} ", text[s.clone()].to_ascii_lowercase());
+        let new_para = s.start >= para_end;
+        if new_para {
+            para_end = text[s.start..].find('\n').map(|i| s.start + i).unwrap_or(text.len());
+            last_place = None;
+            group = None;
+        }
+        let times = times::find(&words, &tctx);
+        let mut time = times.first().map(|t| t.time.clone());
+        let plain: Vec<&str> = words.iter().map(|w| w.0).collect();
+        let deaths = numbers::deaths(&plain);
+        let place = sentence_place(rd, &ctx, s);
+        if let Some(p) = &place {
+            last_place = Some(p.clone());
+        }
+        let date = time.as_ref().map(|t| t.from().to_zoned_datetime(rd.local.clone()).date()).or(today);
+        // Agreement terms.
+        if let Some(kind) = term_kind(&lc) {
+            if kind == TermKind::EffectiveTime && anchor.is_none() {
+                anchor =
+                    times.iter().find(|t| t.time.precision() == truce_model::Precision::Minute).map(|t| t.time.from());
+            }
+            let count = plain
+                .iter()
+                .find_map(|w| numbers::value(w).filter(|_| !matches!(*w, "a" | "an" | "A" | "An" | "some" | "many")));
+            mentions.push(Mention {
+                kind: MentionKind::Term { kind, count },
+                modality: Modality::Reported,
+                sentence: s.clone(),
+                time: time.clone(),
+                place: place.clone(),
+                actors: principal_actors(rd, &ctx, s, date),
+                fatalities: None,
+                evidence: s.clone(),
+            });
+        }
+        let class = classify(&lc, &wl);
+        if time.is_none() {
+            if let Some(a) = anchor {
+                time = anchored(&text[s.clone()], a);
+            }
+        }
+        match class {
+            Some(mut sub) => {
+                let actors = principal_actors(rd, &ctx, s, date);
+                if sub == SubEventType::GovernmentRegainsTerritory {
+                    sub = territory_type(rd, &actors, &lc);
+                }
+                let same_group = group.is_some_and(|gi| {
+                    let gm: &Mention = &mentions[gi];
+                    place.is_none()
+                        || gm.place.as_ref().zip(place.as_ref()).is_some_and(|(a, b)| a.admin2_pcode == b.admin2_pcode)
+                });
+                if same_group {
+                    let gi = group.unwrap_or(0);
+                    let m = &mut mentions[gi];
+                    m.evidence.end = s.end;
+                    if let MentionKind::Incident { sub_event_type } = &mut m.kind {
+                        if matches!(
+                            sub,
+                            SubEventType::GovernmentRegainsTerritory | SubEventType::NonStateActorOvertakesTerritory
+                        ) && *sub_event_type == SubEventType::ArmedClash
+                        {
+                            *sub_event_type = sub;
+                        }
+                    }
+                    add_deaths(m, &deaths);
+                    for a in actors {
+                        if m.actors.len() < 2 && !m.actors.iter().any(|o| o.key == a.key) {
+                            m.actors.push(a);
+                        }
+                    }
+                    continue;
+                }
+                let modality = modality(&lc, &wl, time.as_ref(), today, &rd.local);
+                let place = place.or_else(|| last_place.clone()).or_else(|| doc_place.clone());
+                let mut m = Mention {
+                    kind: MentionKind::Incident { sub_event_type: sub },
+                    modality,
+                    sentence: s.clone(),
+                    time: time.clone(),
+                    place,
+                    actors: actors.into_iter().take(2).collect(),
+                    fatalities: None,
+                    evidence: s.clone(),
+                };
+                add_deaths(&mut m, &deaths);
+                mentions.push(m);
+                group = Some(mentions.len() - 1);
+            }
+            None => {
+                if let Some(gi) = group {
+                    add_deaths(&mut mentions[gi], &deaths);
+                }
+                if phrase(&lc, &[" said ", " told ", " according to ", " says "]) {
+                    let speaker = ctx
+                        .actors
+                        .iter()
+                        .find(|a| a.range.start >= s.start && a.range.end <= s.end)
+                        .map(|a| rd.reg.actors[a.actor].name.clone())
+                        .unwrap_or_default();
+                    let number = plain
+                        .iter()
+                        .find_map(|w| w.chars().any(|c| c.is_ascii_digit()).then(|| numbers::value(w)).flatten());
+                    mentions.push(Mention {
+                        kind: MentionKind::Claim { speaker, number },
+                        modality: Modality::Reported,
+                        sentence: s.clone(),
+                        time: None,
+                        place: None,
+                        actors: principal_actors(rd, &ctx, s, date),
+                        fatalities: None,
+                        evidence: s.clone(),
+                    });
+                }
+            }
+        }
+    }
+    // Fatalities: an explicit "no fatalities" is zero; otherwise what was stated.
+    for m in &mut mentions {
+        if matches!(m.kind, MentionKind::Incident { .. }) && m.fatalities.is_none() {
+            m.fatalities = Some(0);
+        }
+    }
+    let reading = Reading {
+        id: input.id.to_string(),
+        clean: cl.text.clone(),
+        offset_map: cl.map.clone(),
+        headline: cl.headline.clone(),
+        dateline,
+        sentences: sents,
+        mentions,
+        published: input.published,
+    };
+    (reading, diags)
+}
+
+fn add_deaths(m: &mut Mention, d: &numbers::Deaths) {
+    if let Some(c) = d.coded {
+        // An explicit coding is the total for the event; it replaces, never adds to, stated counts.
+        m.fatalities = Some(c);
+        m.evidence.end = m.evidence.end.max(m.evidence.end);
+        return;
+    }
+    if d.stated && !coded(m) {
+        m.fatalities = Some(m.fatalities.unwrap_or(0) + d.sum);
+    } else if d.none && m.fatalities.is_none() {
+        m.fatalities = Some(0);
+    }
+}
+
+fn coded(_m: &Mention) -> bool {
+    false
+}

@@ -1,0 +1,299 @@
+//! Tokens and name folding: the shared ground for place and actor matching.
+//!
+//! Text is cut into word and number tokens with byte ranges. Each word gets a
+//! folded key (lowercase, no diacritics or apostrophes, Arabic letters
+//! normalised, doubled letters collapsed) and a consonant skeleton that merges
+//! transliteration variants (Kafr/Kfar, Deir/Dayr, Tal/Tell). A "stream" joins
+//! the keys with spaces, with `|` standing for punctuation, so one automaton can
+//! match multi-word names at token boundaries.
+
+use std::ops::Range;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// One token of clean text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Byte range in the clean text.
+    pub range: Range<usize>,
+    /// True for a run of digits (with inner `,` or `.`).
+    pub number: bool,
+    /// True when a hyphen joins this token to the next one.
+    pub hyphen_after: bool,
+    /// True when punctuation other than a hyphen or space follows before the next token.
+    pub punct_after: bool,
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | '‘' | 'ʿ' | 'ʾ' | '`' | 'ʼ' | '´')
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || ('\u{064B}'..='\u{065F}').contains(&c) || c == '\u{0640}'
+}
+
+/// Cuts `text` into tokens.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(text.len() / 5);
+    let b = text.as_bytes();
+    let mut i = 0;
+    let n = text.len();
+    while i < n {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if !is_word_char(c) {
+            if let Some(last) = out.last_mut() {
+                if c == '-' || c == '–' {
+                    if last.range.end == i {
+                        last.hyphen_after = true;
+                    }
+                } else if !c.is_whitespace() && !is_apostrophe(c) {
+                    last.punct_after = true;
+                }
+            }
+            i += c.len_utf8();
+            continue;
+        }
+        let start = i;
+        let number = c.is_ascii_digit();
+        let mut j = i;
+        while j < n {
+            let d = text[j..].chars().next().unwrap_or(' ');
+            if number {
+                if d.is_ascii_digit() {
+                    j += 1;
+                    continue;
+                }
+                if (d == ',' || d == '.') && j + 1 < n && b[j + 1].is_ascii_digit() {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            if is_word_char(d) {
+                j += d.len_utf8();
+                continue;
+            }
+            if is_apostrophe(d) {
+                let after = j + d.len_utf8();
+                if after < n && text[after..].chars().next().is_some_and(|e| e.is_alphabetic()) && j > start {
+                    j = after;
+                    continue;
+                }
+            }
+            break;
+        }
+        if j == start {
+            j = start + c.len_utf8();
+        }
+        out.push(Token { range: start..j, number, hyphen_after: false, punct_after: false });
+        i = j;
+    }
+    out
+}
+
+fn push_arabic(c: char, out: &mut String) {
+    match c {
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => {}
+        'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
+        'ة' => out.push('ه'),
+        'ى' => out.push('ي'),
+        _ => out.push(c),
+    }
+}
+
+/// The folded key of one word: lowercase, no diacritics or apostrophes,
+/// Arabic normalised, `ou`/`oo` as `u`, `ee` as `i`, doubled letters collapsed
+/// and a final `h` after a vowel dropped ("Raqqah" and "Ar-Raqqa" both give `raqa`).
+pub fn fold_word(w: &str) -> String {
+    let mut s = String::with_capacity(w.len());
+    if w.is_ascii() {
+        for c in w.chars() {
+            if c.is_ascii_alphanumeric() {
+                s.push(c.to_ascii_lowercase());
+            }
+        }
+    } else {
+        for c in w.nfd() {
+            if ('\u{0600}'..='\u{06FF}').contains(&c) {
+                push_arabic(c, &mut s);
+            } else if ('\u{0300}'..='\u{036F}').contains(&c) || is_apostrophe(c) {
+            } else if c.is_alphanumeric() {
+                for l in c.to_lowercase() {
+                    s.push(match l {
+                        'ı' => 'i',
+                        'ß' => 's',
+                        'æ' => 'a',
+                        'ø' => 'o',
+                        _ => l,
+                    });
+                }
+            }
+        }
+    }
+    if !s.is_ascii() {
+        return s;
+    }
+    let bytes = s.as_bytes();
+    let mut o: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut k = 0;
+    while k < bytes.len() {
+        let c = bytes[k];
+        let next = bytes.get(k + 1).copied();
+        if (c == b'o' && (next == Some(b'u') || next == Some(b'o'))) || (c == b'e' && next == Some(b'e')) {
+            o.push(if c == b'o' { b'u' } else { b'i' });
+            k += 2;
+            continue;
+        }
+        if o.last() == Some(&c) && !c.is_ascii_digit() {
+            k += 1;
+            continue;
+        }
+        o.push(c);
+        k += 1;
+    }
+    if o.len() > 3 && o.last() == Some(&b'h') && matches!(o[o.len() - 2], b'a' | b'e' | b'i' | b'o' | b'u') {
+        o.pop();
+    }
+    String::from_utf8(o).unwrap_or_default()
+}
+
+/// The consonant skeleton of a folded word: first letter kept, later vowels
+/// (and `y`, `w` between letters) dropped, `q`→`k`, `gh`→`g`, `c`→`k`, `ph`→`f`, `e`-initial as `a`.
+pub fn skeleton(folded: &str) -> String {
+    if !folded.is_ascii() {
+        return folded.to_string();
+    }
+    let b = folded.as_bytes();
+    let mut o = String::with_capacity(b.len());
+    let mut k = 0;
+    while k < b.len() {
+        let c = b[k];
+        let next = b.get(k + 1).copied();
+        let mapped = match c {
+            b'q' | b'c' => b'k',
+            b'p' if next == Some(b'h') => {
+                k += 1;
+                b'f'
+            }
+            b'g' if next == Some(b'h') => {
+                k += 1;
+                b'g'
+            }
+            _ => c,
+        };
+        let vowel = matches!(mapped, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w');
+        if k == 0 {
+            o.push(if matches!(mapped, b'e' | b'i' | b'o' | b'u') { 'a' } else { mapped as char });
+        } else if !vowel && o.as_bytes().last() != Some(&mapped) {
+            o.push(mapped as char);
+        }
+        k += 1;
+    }
+    o
+}
+
+/// Arabic definite articles that transliterations attach, drop or assimilate.
+fn is_article(folded: &str, next_folded: Option<&str>) -> bool {
+    match folded {
+        "al" | "el" | "ul" | "l" | "ال" => true,
+        "ar" | "as" | "ash" | "at" | "ath" | "az" | "an" | "ad" | "adh" | "er" | "es" | "et" | "ez" | "en" | "ed"
+        | "ech" => {
+            let cons = &folded[1..];
+            next_folded.is_some_and(|n| n.starts_with(cons) && n.len() > cons.len())
+        }
+        _ => false,
+    }
+}
+
+/// A stream of folded keys over the tokens of a text, with a map from stream
+/// offsets back to token indices.
+#[derive(Debug, Default)]
+pub struct Stream {
+    /// Keys joined by single spaces; `|` marks punctuation breaks.
+    pub text: String,
+    /// For each token in the stream: (stream start, stream end, token index).
+    pub spans: Vec<(usize, usize, usize)>,
+}
+
+impl Stream {
+    /// Token indices covered by the stream range, if it starts and ends on token boundaries.
+    pub fn tokens_for(&self, start: usize, end: usize) -> Option<Range<usize>> {
+        let i = self.spans.binary_search_by_key(&start, |s| s.0).ok()?;
+        let j = self.spans.binary_search_by_key(&end, |s| s.1).ok()?;
+        (j >= i).then(|| self.spans[i].2..self.spans[j].2 + 1)
+    }
+}
+
+/// Builds the exact-fold stream and the skeleton stream for a text's tokens.
+pub fn streams(text: &str, tokens: &[Token]) -> (Stream, Stream) {
+    let folded: Vec<String> = tokens
+        .iter()
+        .map(|t| if t.number { text[t.range.clone()].to_string() } else { fold_word(&text[t.range.clone()]) })
+        .collect();
+    let mut exact = Stream { text: String::with_capacity(text.len() + 8), spans: Vec::with_capacity(tokens.len()) };
+    let mut skel = Stream { text: String::with_capacity(text.len()), spans: Vec::with_capacity(tokens.len()) };
+    for (i, t) in tokens.iter().enumerate() {
+        let f = &folded[i];
+        if f.is_empty() {
+            continue;
+        }
+        let next = folded.get(i + 1).map(String::as_str);
+        if !t.number && !t.punct_after && is_article(f, next) {
+            continue;
+        }
+        for (st, key) in [(&mut exact, f.clone()), (&mut skel, skeleton(f))] {
+            if !st.text.is_empty() {
+                st.text.push(' ');
+            }
+            let s = st.text.len();
+            st.text.push_str(&key);
+            st.spans.push((s, st.text.len(), i));
+            if t.punct_after {
+                st.text.push_str(" |");
+            }
+        }
+    }
+    exact.text.push(' ');
+    skel.text.push(' ');
+    (exact, skel)
+}
+
+/// Folds a whole name (several words) to its stream form, for building patterns.
+pub fn fold_name(name: &str, skel: bool) -> String {
+    let toks = tokenize(name);
+    let (e, s) = streams(name, &toks);
+    let st = if skel { s } else { e };
+    st.text.trim_end().replace(" |", "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transliteration_variants_share_a_skeleton() {
+        let sk = |s: &str| fold_name(s, true);
+        assert_eq!(sk("Kafr Nabl"), sk("Kfar Nabl"));
+        assert_eq!(sk("Deir ez-Zor"), sk("Dayr az Zor"));
+        assert_eq!(sk("Tal Rifaat"), sk("Tell Rif'at"));
+        assert_eq!(fold_name("Ar-Raqqa", false), fold_name("Raqqah", false));
+        assert_eq!(fold_name("Douma", false), fold_name("Duma", false));
+        assert_eq!(fold_name("Al-Bab", false), "bab");
+        assert_ne!(sk("Hama"), sk("Homs"));
+    }
+
+    #[test]
+    fn arabic_is_normalised() {
+        assert_eq!(fold_word("إدلب"), fold_word("ادلب"));
+        assert_eq!(fold_word("حماة"), "حماه");
+    }
+
+    #[test]
+    fn tokens_keep_byte_ranges_and_apostrophes() {
+        let t = "Dar'a, al-Bab 1,200";
+        let toks = tokenize(t);
+        let words: Vec<&str> = toks.iter().map(|k| &t[k.range.clone()]).collect();
+        assert_eq!(words, ["Dar'a", "al", "Bab", "1,200"]);
+        assert!(toks[0].punct_after && toks[1].hyphen_after && toks[3].number);
+    }
+}

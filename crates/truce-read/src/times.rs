@@ -1,0 +1,372 @@
+//! Time expressions: absolute dates, weekdays and relative days against the
+//! publication date, clock times with zones ("midnight local time", "10pm GMT",
+//! "5 p.m. ET"), resolved to UTC with the IANA database.
+
+use jiff::civil::{Date, Time, Weekday};
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+use truce_model::{Precision, TimeRef};
+
+/// What relative expressions are resolved against.
+#[derive(Debug, Clone)]
+pub struct TimeCtx {
+    /// Reference day (publication date in the local zone), if known.
+    pub today: Option<Date>,
+    /// Year to assume for "30 December" when no other is known.
+    pub year: Option<i16>,
+    /// Local zone of the place (Asia/Damascus).
+    pub local: TimeZone,
+}
+
+/// A time expression found in a sentence.
+#[derive(Debug, Clone)]
+pub struct TimeHit {
+    /// Byte range in clean text.
+    pub range: std::ops::Range<usize>,
+    /// The resolved time.
+    pub time: TimeRef,
+}
+
+fn month(w: &str) -> Option<i8> {
+    let l = w.to_ascii_lowercase();
+    let l = l.trim_end_matches('.');
+    Some(match l {
+        "january" | "jan" => 1,
+        "february" | "feb" => 2,
+        "march" | "mar" => 3,
+        "april" | "apr" => 4,
+        "may" => 5,
+        "june" | "jun" => 6,
+        "july" | "jul" => 7,
+        "august" | "aug" => 8,
+        "september" | "sep" | "sept" => 9,
+        "october" | "oct" => 10,
+        "november" | "nov" => 11,
+        "december" | "dec" => 12,
+        _ => return None,
+    })
+}
+
+fn weekday(w: &str) -> Option<Weekday> {
+    Some(match w {
+        "Monday" => Weekday::Monday,
+        "Tuesday" => Weekday::Tuesday,
+        "Wednesday" => Weekday::Wednesday,
+        "Thursday" => Weekday::Thursday,
+        "Friday" => Weekday::Friday,
+        "Saturday" => Weekday::Saturday,
+        "Sunday" => Weekday::Sunday,
+        _ => return None,
+    })
+}
+
+fn zone(w: &str) -> Option<TimeZone> {
+    let name = match w {
+        "GMT" | "UTC" | "Z" => return Some(TimeZone::UTC),
+        "ET" | "EST" | "EDT" => "America/New_York",
+        "CET" => "Europe/Paris",
+        "PT" | "PST" => "America/Los_Angeles",
+        _ => return None,
+    };
+    TimeZone::get(name).ok()
+}
+
+/// A date mentioned in words, before clock times are attached.
+#[derive(Debug, Clone, Copy)]
+struct DateAt {
+    tok: usize,
+    end_tok: usize,
+    date: Date,
+    weekday: bool,
+}
+
+/// A clock time in words.
+#[derive(Debug, Clone)]
+struct ClockAt {
+    tok: usize,
+    end_tok: usize,
+    time: Time,
+    midnight: bool,
+    zone: Option<TimeZone>,
+}
+
+fn day_num(w: &str) -> Option<i8> {
+    let d = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let v: i8 = d.parse().ok()?;
+    (1..=31).contains(&v).then_some(v)
+}
+
+/// Finds and resolves times among the words of one sentence.
+/// `words` are (text, byte range) pairs in order.
+pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<TimeHit> {
+    let n = words.len();
+    let w = |i: usize| words.get(i).map(|x| x.0).unwrap_or("");
+    let mut dates: Vec<DateAt> = Vec::new();
+    let mut clocks: Vec<ClockAt> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let cur = w(i);
+        // ISO date 2016-12-30 arrives as three number tokens.
+        if cur.len() == 4 && cur.bytes().all(|b| b.is_ascii_digit()) {
+            if let (Ok(y), Some(m), Some(d)) =
+                (cur.parse::<i16>(), w(i + 1).parse::<i8>().ok(), w(i + 2).parse::<i8>().ok())
+            {
+                if (1990..2100).contains(&y) && words.get(i + 1).is_some_and(|x| x.1.start == words[i].1.end + 1) {
+                    if let Ok(date) = Date::new(y, m, d) {
+                        dates.push(DateAt { tok: i, end_tok: i + 3, date, weekday: false });
+                        i += 3;
+                        continue;
+                    }
+                }
+            }
+        }
+        // "30 December [2016]" and "December 30[, 2016]".
+        let dm =
+            day_num(cur).zip(month(w(i + 1)).filter(|_| w(i + 1).chars().next().is_some_and(|c| c.is_uppercase())));
+        let md = month(cur)
+            .filter(|_| {
+                cur.chars().next().is_some_and(|c| c.is_uppercase()) && cur != "May" || day_num(w(i + 1)).is_some()
+            })
+            .zip(day_num(w(i + 1)));
+        if let Some((d, m)) = dm.or(md.map(|(m, d)| (d, m))) {
+            let (year, end) = match w(i + 2).parse::<i16>() {
+                Ok(y) if (1990..2100).contains(&y) => (Some(y), i + 3),
+                _ => (None, i + 2),
+            };
+            let year = year.or_else(|| infer_year(ctx, m));
+            if let Some(y) = year {
+                if let Ok(date) = Date::new(y, m, d) {
+                    dates.push(DateAt { tok: i, end_tok: end, date, weekday: false });
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        if let (Some(wd), Some(today)) = (weekday(cur), ctx.today) {
+            let prev = matches!(w(i.wrapping_sub(1)), "last" | "Last" | "past");
+            let next = matches!(w(i.wrapping_sub(1)), "next" | "Next" | "coming");
+            let mut d = today;
+            if next {
+                d = d.tomorrow().unwrap_or(d);
+                while d.weekday() != wd {
+                    d = d.tomorrow().unwrap_or(d);
+                }
+            } else {
+                if prev {
+                    d = d.yesterday().unwrap_or(d);
+                }
+                let mut guard = 0;
+                while d.weekday() != wd && guard < 8 {
+                    d = d.yesterday().unwrap_or(d);
+                    guard += 1;
+                }
+            }
+            dates.push(DateAt { tok: i, end_tok: i + 1, date: d, weekday: true });
+            i += 1;
+            continue;
+        }
+        if let Some(today) = ctx.today {
+            let lc = cur.to_ascii_lowercase();
+            let rel = match lc.as_str() {
+                "today" | "tonight" => Some(today),
+                "yesterday" => today.yesterday().ok(),
+                "overnight" => today.yesterday().ok(),
+                "last" if w(i + 1) == "night" => today.yesterday().ok(),
+                _ => None,
+            };
+            if let Some(d) = rel {
+                let end = if lc == "last" { i + 2 } else { i + 1 };
+                dates.push(DateAt { tok: i, end_tok: end, date: d, weekday: false });
+                i = end;
+                continue;
+            }
+        }
+        // Clock times.
+        let lc = cur.to_ascii_lowercase();
+        let mut clock: Option<(Time, usize, bool)> = None;
+        if lc == "midnight" {
+            clock = Some((Time::midnight(), i + 1, true));
+        } else if lc == "noon" || lc == "midday" {
+            clock = Some((Time::constant(12, 0, 0, 0), i + 1, false));
+        } else {
+            // "10pm", "10 pm", "5 p.m.", "22:00", "10:30 a.m."
+            let (hpart, suffix) = cur.split_at(cur.find(|c: char| !c.is_ascii_digit()).unwrap_or(cur.len()));
+            if let Ok(h) = hpart.parse::<i8>() {
+                let mut k = i + 1;
+                let mut minute = 0i8;
+                let mut sfx = suffix.to_ascii_lowercase();
+                if sfx.is_empty()
+                    && w(k).len() == 2
+                    && words.get(k).is_some_and(|x| x.1.start == words[i].1.end + 1)
+                    && w(k).bytes().all(|b| b.is_ascii_digit())
+                {
+                    minute = w(k).parse().unwrap_or(0);
+                    k += 1;
+                    if matches!(w(k), "am" | "pm" | "a" | "p") {
+                        sfx = w(k).to_string();
+                        k += 1;
+                    } else {
+                        sfx = "h".into();
+                    }
+                }
+                if sfx.is_empty() && matches!(w(k).to_ascii_lowercase().as_str(), "am" | "pm" | "a" | "p") {
+                    sfx = w(k).to_ascii_lowercase();
+                    k += 1;
+                }
+                // "p.m." tokenizes as "p", "m".
+                if (sfx == "a" || sfx == "p") && w(k) == "m" {
+                    k += 1;
+                }
+                let hour = match sfx.as_str() {
+                    "am" | "a" => Some(if h == 12 { 0 } else { h }),
+                    "pm" | "p" => Some(if h == 12 { 12 } else { h + 12 }),
+                    "h" => Some(h),
+                    _ => None,
+                };
+                if let Some(hh) = hour.filter(|hh| (0..24).contains(hh)) {
+                    if let Ok(t) = Time::new(hh, minute.clamp(0, 59), 0, 0) {
+                        clock = Some((t, k, false));
+                    }
+                }
+            }
+        }
+        if let Some((t, mut end, midnight)) = clock {
+            let mut z = None;
+            if let Some(tz) = zone(w(end)) {
+                z = Some(tz);
+                end += 1;
+            } else if (w(end).eq_ignore_ascii_case("local") || w(end) == "Damascus") && w(end + 1) == "time" {
+                z = Some(ctx.local.clone());
+                end += 2;
+            }
+            clocks.push(ClockAt { tok: i, end_tok: end, time: t, midnight, zone: z });
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    let mut out = Vec::new();
+    let mut used_dates = vec![false; dates.len()];
+    for c in &clocks {
+        // Nearest date within 6 words.
+        let near = dates
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.tok.abs_diff(c.end_tok) <= 6 || d.end_tok.abs_diff(c.tok) <= 6)
+            .min_by_key(|(_, d)| d.tok.abs_diff(c.tok));
+        let (date, start_tok, end_tok, weekday) = match near {
+            Some((k, d)) => {
+                used_dates[k] = true;
+                (Some(d.date), c.tok.min(d.tok), c.end_tok.max(d.end_tok), d.weekday)
+            }
+            None => (ctx.today, c.tok, c.end_tok, true),
+        };
+        let Some(mut date) = date else { continue };
+        // "midnight on Thursday" and bare "midnight" end the named day; "midnight 30 December" starts it.
+        if c.midnight && weekday {
+            date = date.tomorrow().unwrap_or(date);
+        }
+        let tz = c.zone.clone().unwrap_or_else(|| ctx.local.clone());
+        let Ok(zdt) = date.to_datetime(c.time).to_zoned_datetime(tz) else { continue };
+        let range = words[start_tok].1.start..words[end_tok.min(n) - 1].1.end;
+        let expr = range.clone();
+        out.push(TimeHit { range, time: TimeRef::instant(zdt.timestamp(), format!("{}..{}", expr.start, expr.end)) });
+    }
+    for (k, d) in dates.iter().enumerate() {
+        if used_dates[k] {
+            continue;
+        }
+        let range = words[d.tok].1.start..words[d.end_tok.min(n) - 1].1.end;
+        if let Ok(t) = TimeRef::civil_day(d.date, &ctx.local, format!("{}..{}", range.start, range.end)) {
+            out.push(TimeHit { range, time: t });
+        }
+    }
+    out.sort_by_key(|h| h.range.start);
+    out
+}
+
+fn infer_year(ctx: &TimeCtx, m: i8) -> Option<i16> {
+    match ctx.today {
+        Some(t) => Some(if m > t.month() + 1 { t.year() - 1 } else { t.year() }),
+        None => ctx.year,
+    }
+}
+
+/// A time anchored on an earlier instant: "less than two hours after the truce began".
+pub fn anchored(sentence: &str, anchor: Timestamp) -> Option<TimeRef> {
+    let l = sentence.to_ascii_lowercase();
+    let cues = [
+        "after the truce",
+        "after the ceasefire",
+        "after the cease-fire",
+        "following the ceasefire",
+        "following the truce",
+        "following the cease-fire",
+        "since the truce",
+        "since the ceasefire",
+        "since the cease-fire",
+    ];
+    let at = cues.iter().filter_map(|c| l.find(c)).min()?;
+    let before = &l[..at];
+    let hours = if before.ends_with("two hours ") || before.contains("two hours") {
+        2
+    } else if before.contains("an hour") || before.contains("one hour") {
+        1
+    } else if before.contains("few hours") || before.contains("hours") {
+        6
+    } else {
+        24
+    };
+    let end = anchor.checked_add((hours as i64).hours()).ok()?;
+    let p = if hours <= 6 { Precision::Hour } else { Precision::Day };
+    TimeRef::new(anchor, end, p, sentence[at..].split([',', '.']).next().unwrap_or("").to_string()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<(&str, std::ops::Range<usize>)> {
+        crate::text::tokenize(s).into_iter().map(|t| (&s[t.range.clone()], t.range)).collect()
+    }
+
+    fn ctx(today: Option<&str>) -> TimeCtx {
+        TimeCtx {
+            today: today.map(|d| d.parse().unwrap()),
+            year: Some(2016),
+            local: TimeZone::get("Asia/Damascus").unwrap(),
+        }
+    }
+
+    fn first(s: &str, c: &TimeCtx) -> String {
+        find(&words(s), c)[0].time.from().to_string()
+    }
+
+    #[test]
+    fn zoned_clock_times_become_utc() {
+        let c = ctx(Some("2016-12-29"));
+        assert_eq!(first("at midnight 30 December (x)", &c), "2016-12-29T22:00:00Z");
+        assert_eq!(first("10pm GMT on 29 December", &c), "2016-12-29T22:00:00Z");
+        assert_eq!(first("to begin at midnight local time", &c), "2016-12-29T22:00:00Z");
+        assert_eq!(first("(5 p.m. ET)", &c), "2016-12-29T22:00:00Z");
+        assert_eq!(first("set to begin at midnight on Thursday", &c), "2016-12-29T22:00:00Z");
+        assert_eq!(first("at 22:00 GMT", &c), "2016-12-29T22:00:00Z");
+    }
+
+    #[test]
+    fn dates_and_weekdays() {
+        let c = ctx(Some("2017-04-05"));
+        let h = find(&words("the attack on Tuesday killed 70"), &c);
+        assert_eq!(h[0].time.from().to_string(), "2017-04-03T21:00:00Z");
+        assert_eq!(h[0].time.precision(), Precision::Day);
+        let h = find(&words("on February 22, 2016 they agreed"), &ctx(None));
+        assert_eq!(h[0].time.from().to_zoned_datetime(TimeZone::UTC).date().to_string(), "2016-02-21");
+    }
+
+    #[test]
+    fn anchored_on_the_truce() {
+        let a: Timestamp = "2016-12-29T22:00:00Z".parse().unwrap();
+        let t = anchored("gunfire less than two hours after the truce began", a).unwrap();
+        assert_eq!(t.to().to_string(), "2016-12-30T00:00:00Z");
+    }
+}
