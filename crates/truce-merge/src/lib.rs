@@ -1,1 +1,421 @@
-//! placeholder
+//! Merge: mentions from many reports become incidents and facts, with
+//! corroboration counted over *independent* sources and contradictions kept as
+//! their own records. Pure and synchronous.
+//!
+//! - Two incident mentions join when their event types agree, their times
+//!   overlap (with slack for coarse precision), their places are within a few
+//!   kilometres (wider when geo-precision is coarse, same governorate at least),
+//!   and their actors are compatible; near-duplicate sentences always join.
+//! - Reports are grouped into *origins*: a wire story republished by several
+//!   outlets (near-duplicate text, or "Reuters reported") is one origin.
+//!   Corroboration is the number of distinct origins.
+//! - Term and claim sentences repeated across reports become one fact with
+//!   several sources.
+//! - Mentions of one incident that disagree on fatalities, and effective-time
+//!   terms that disagree, become contradictions with both sides sourced.
+
+mod similar;
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use jiff::Timestamp;
+use sha2::{Digest, Sha256};
+use truce_model::{
+    ActorKey, GeoPrecision, Incident, IncidentId, IncidentStatus, LatLon, PCode, Place, PlaceKind, Precision, ReportId,
+    Span, TimeRef,
+};
+use truce_read::{Mention, MentionKind, Modality, Reading, ResolvedActor, ResolvedPlace, TermKind};
+
+pub use similar::{Shingles, jaccard};
+
+/// One read report, with what merge needs to know about where it came from.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadReport<'a> {
+    /// The stored report id (content hash).
+    pub id: &'a ReportId,
+    /// File name or item id.
+    pub name: &'a str,
+    /// The outlet or monitor, if known.
+    pub source: Option<&'a str>,
+    /// When Truce received it.
+    pub received_at: Timestamp,
+    /// When it was published, if known.
+    pub published: Option<Timestamp>,
+    /// What the read step found.
+    pub reading: &'a Reading,
+}
+
+/// A mention as merged: where it is and what it says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MentionRef {
+    /// The report.
+    pub report: ReportId,
+    /// The report's name.
+    pub report_name: String,
+    /// The evidence range in the report's clean text.
+    pub range: Range<usize>,
+    /// The evidence text.
+    pub text: String,
+    /// Fatalities it states.
+    pub fatalities: Option<u32>,
+}
+
+/// An incident with everything merged into it.
+#[derive(Debug, Clone)]
+pub struct MergedIncident {
+    /// The incident (id, type, time, place, actors, fatalities, sources, evidence).
+    pub incident: Incident,
+    /// Every mention, in arrival order.
+    pub mentions: Vec<MentionRef>,
+    /// The place as read (names and p-codes).
+    pub place: Option<ResolvedPlace>,
+    /// The actors as read (names and inter codes).
+    pub actors: Vec<ResolvedActor>,
+    /// Independent origins, by name.
+    pub origins: Vec<String>,
+    /// Report names.
+    pub reports: Vec<String>,
+}
+
+/// A term or claim sentence, possibly repeated across reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    /// The sentence (first seen).
+    pub text: String,
+    /// What kind of term or claim.
+    pub kind: String,
+    /// Every place it was said.
+    pub mentions: Vec<MentionRef>,
+    /// Distinct reports that carry it.
+    pub sources: usize,
+}
+
+/// Two or more sourced values for one quantity that disagree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contradiction {
+    /// What the values are about, e.g. `fatalities of inc-…`.
+    pub subject: String,
+    /// Each value with the mentions that state it.
+    pub sides: Vec<(String, Vec<MentionRef>)>,
+}
+
+/// The result of a merge.
+#[derive(Debug, Default)]
+pub struct Merged {
+    /// Incidents, in order of first arrival.
+    pub incidents: Vec<MergedIncident>,
+    /// Term and claim facts.
+    pub facts: Vec<Fact>,
+    /// Contradictions.
+    pub contradictions: Vec<Contradiction>,
+}
+
+/// Merges readings. Reports are taken in the order given (arrival order).
+pub fn merge(reports: &[ReadReport<'_>]) -> Merged {
+    let origins = origins(reports);
+    let mut clusters: Vec<Cluster> = Vec::new();
+    for (ri, r) in reports.iter().enumerate() {
+        for m in &r.reading.mentions {
+            let MentionKind::Incident { .. } = m.kind else { continue };
+            if !matches!(m.modality, Modality::Reported) {
+                continue;
+            }
+            let item = Item::new(ri, r, m);
+            match clusters.iter_mut().find(|c| c.accepts(&item)) {
+                Some(c) => c.items.push(item),
+                None => clusters.push(Cluster { items: vec![item] }),
+            }
+        }
+    }
+    let mut out = Merged::default();
+    for c in clusters {
+        if let Some(inc) = c.build(reports, &origins) {
+            if let Some(con) = fatality_contradiction(&inc) {
+                out.contradictions.push(con);
+            }
+            out.incidents.push(inc);
+        }
+    }
+    out.facts = facts(reports);
+    out.contradictions.extend(effective_time_contradictions(reports));
+    out
+}
+
+/// Groups reports into independent origins: same-text republications and
+/// attributed wire copy count once. Returns the origin index of each report.
+fn origins(reports: &[ReadReport<'_>]) -> Vec<usize> {
+    let shingles: Vec<Shingles> = reports.iter().map(|r| Shingles::of(&r.reading.clean)).collect();
+    let mut origin: Vec<usize> = (0..reports.len()).collect();
+    for i in 0..reports.len() {
+        for j in 0..i {
+            if origin[j] == j && jaccard(&shingles[i], &shingles[j]) >= 0.6 {
+                origin[i] = origin[j];
+                break;
+            }
+        }
+    }
+    origin
+}
+
+/// The name of an origin: the wire it attributes, else its source, else the report name.
+fn origin_name(r: &ReadReport<'_>) -> String {
+    const WIRES: [&str; 6] = ["Reuters", "AFP", "Associated Press", "AP", "TASS", "SANA"];
+    let head: String = r.reading.clean.chars().take(600).collect();
+    for w in WIRES {
+        if head.contains(&format!("({w})")) || head.contains(&format!("{w} reported")) {
+            return w.to_owned();
+        }
+    }
+    r.source.map_or_else(|| r.name.to_owned(), ToOwned::to_owned)
+}
+
+struct Item<'a> {
+    report: usize,
+    mention: &'a Mention,
+    text: &'a str,
+    shingles: Shingles,
+    time: Option<(Timestamp, Timestamp)>,
+}
+
+impl<'a> Item<'a> {
+    fn new(report: usize, r: &ReadReport<'a>, m: &'a Mention) -> Self {
+        let text = r.reading.clean.get(m.evidence.clone()).unwrap_or("");
+        let time = m.time.as_ref().map(|t| (t.from(), t.to()));
+        Item { report, mention: m, text, shingles: Shingles::of(text), time }
+    }
+}
+
+struct Cluster<'a> {
+    items: Vec<Item<'a>>,
+}
+
+const HOUR_MS: i64 = 3_600_000;
+
+impl<'a> Cluster<'a> {
+    fn accepts(&self, it: &Item<'_>) -> bool {
+        let head = &self.items[0];
+        if jaccard(&head.shingles, &it.shingles) >= 0.5 {
+            return true;
+        }
+        let (MentionKind::Incident { sub_event_type: a }, MentionKind::Incident { sub_event_type: b }) =
+            (&head.mention.kind, &it.mention.kind)
+        else {
+            return false;
+        };
+        if a.event_type() != b.event_type() {
+            return false;
+        }
+        // Same report, different sentences: separate incidents unless the text repeats.
+        if head.report == it.report {
+            return false;
+        }
+        let times_overlap = match (head.time, it.time) {
+            (Some((f1, t1)), Some((f2, t2))) => {
+                let slack = 6 * HOUR_MS;
+                f1.as_millisecond() - slack <= t2.as_millisecond() && f2.as_millisecond() - slack <= t1.as_millisecond()
+            }
+            _ => false,
+        };
+        if !times_overlap {
+            return false;
+        }
+        let places_close = match (&head.mention.place, &it.mention.place) {
+            (Some(p), Some(q)) => {
+                let km = LatLon::new(p.lat, p.lon)
+                    .and_then(|x| LatLon::new(q.lat, q.lon).map(|y| x.km_to(y)))
+                    .unwrap_or(f64::MAX);
+                let limit = match p.geo_precision.max(q.geo_precision) {
+                    1 => 5.0,
+                    2 => 25.0,
+                    _ => f64::MAX,
+                };
+                p.admin1_pcode == q.admin1_pcode && km <= limit
+            }
+            _ => false,
+        };
+        if !places_close {
+            return false;
+        }
+        let (xa, xb) = (&head.mention.actors, &it.mention.actors);
+        xa.is_empty() || xb.is_empty() || xa.iter().any(|a| xb.iter().any(|b| a.key == b.key))
+    }
+
+    fn build(self, reports: &[ReadReport<'_>], origins: &[usize]) -> Option<MergedIncident> {
+        let first = &self.items[0];
+        let r0 = &reports[first.report];
+        let MentionKind::Incident { sub_event_type } = first.mention.kind else { return None };
+        let time = first.mention.time.clone().or_else(|| {
+            let t = r0.published.unwrap_or(r0.received_at);
+            TimeRef::new(t, t, Precision::Day, "publication date").ok()
+        })?;
+        let mut evidence = Vec::new();
+        let mut mentions = Vec::new();
+        let mut origin_ids: Vec<usize> = Vec::new();
+        let mut origin_names: Vec<String> = Vec::new();
+        let mut report_names: Vec<String> = Vec::new();
+        for it in &self.items {
+            let r = &reports[it.report];
+            evidence.push(Span::new(r.id.clone(), it.mention.evidence.clone()).ok()?);
+            mentions.push(MentionRef {
+                report: r.id.clone(),
+                report_name: r.name.to_owned(),
+                range: it.mention.evidence.clone(),
+                text: it.text.to_owned(),
+                fatalities: it.mention.fatalities,
+            });
+            if !origin_ids.contains(&origins[it.report]) {
+                origin_ids.push(origins[it.report]);
+                origin_names.push(origin_name(r));
+            }
+            if !report_names.iter().any(|n| n == r.name) {
+                report_names.push(r.name.to_owned());
+            }
+        }
+        let id = incident_id(r0.id, &first.mention.evidence);
+        let mut inc = Incident::new(id, sub_event_type, time, evidence).ok()?;
+        let place = self.items.iter().filter_map(|i| i.mention.place.clone()).min_by_key(|p| p.geo_precision);
+        inc.place = place.as_ref().and_then(model_place);
+        let mut actors: Vec<ResolvedActor> = Vec::new();
+        for it in &self.items {
+            for a in &it.mention.actors {
+                if !actors.iter().any(|x| x.key == a.key) {
+                    actors.push(a.clone());
+                }
+            }
+        }
+        inc.actors = actors.iter().filter_map(|a| ActorKey::parse(&a.key).ok()).collect();
+        let deaths: Vec<u32> = self.items.iter().filter_map(|i| i.mention.fatalities).collect();
+        if let (Some(lo), Some(hi)) = (deaths.iter().min(), deaths.iter().max()) {
+            let mut sorted = deaths.clone();
+            sorted.sort_unstable();
+            let best = sorted[sorted.len() / 2];
+            inc.fatalities = truce_model::Fatalities::new(*lo, best, *hi).unwrap_or_default();
+        }
+        inc.sources = origin_ids.len() as u32;
+        inc.status = if inc.sources >= 2 { IncidentStatus::Corroborated } else { IncidentStatus::Reported };
+        Some(MergedIncident { incident: inc, mentions, place, actors, origins: origin_names, reports: report_names })
+    }
+}
+
+/// A stable id from the founding mention: the same evidence always gives the same id.
+pub fn incident_id(report: &ReportId, range: &Range<usize>) -> IncidentId {
+    let digest = Sha256::digest(format!("{}:{}-{}", report, range.start, range.end).as_bytes());
+    IncidentId::parse(&format!("inc-{}", &hex::encode(digest)[..16])).expect("hex digits make a valid id")
+}
+
+fn model_place(p: &ResolvedPlace) -> Option<Place> {
+    let code = |s: &str| if s.is_empty() { None } else { PCode::parse(s).ok() };
+    let a1 = code(&p.admin1_pcode);
+    let a2 = code(&p.admin2_pcode).filter(|c| a1.as_ref().is_none_or(|a| c.within(a)));
+    let precision = match p.geo_precision {
+        1 => GeoPrecision::Exact,
+        2 => GeoPrecision::Near,
+        _ => GeoPrecision::Region,
+    };
+    let kind = if precision == GeoPrecision::Region { PlaceKind::Governorate } else { PlaceKind::Settlement };
+    Place::new(p.name.clone(), kind, [a1, a2, None], LatLon::new(p.lat, p.lon).ok(), precision).ok()
+}
+
+fn fatality_contradiction(inc: &MergedIncident) -> Option<Contradiction> {
+    let mut by: BTreeMap<u32, Vec<MentionRef>> = BTreeMap::new();
+    for m in &inc.mentions {
+        if let Some(f) = m.fatalities {
+            by.entry(f).or_default().push(m.clone());
+        }
+    }
+    (by.len() >= 2).then(|| Contradiction {
+        subject: format!("fatalities of {}", inc.incident.id()),
+        sides: by.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+    })
+}
+
+fn term_kind(k: &TermKind) -> &'static str {
+    match k {
+        TermKind::EffectiveTime => "effective_time",
+        TermKind::Guarantor => "guarantor",
+        TermKind::Exclusion => "exclusion",
+        TermKind::Signatories => "signatories",
+        TermKind::Scope => "scope",
+        TermKind::Instruments => "instruments",
+        TermKind::Other => "term",
+    }
+}
+
+fn facts(reports: &[ReadReport<'_>]) -> Vec<Fact> {
+    let mut out: Vec<(Shingles, Fact)> = Vec::new();
+    let mut seen: HashMap<(usize, usize), ()> = HashMap::new();
+    for (ri, r) in reports.iter().enumerate() {
+        for m in &r.reading.mentions {
+            let kind = match &m.kind {
+                MentionKind::Term { kind, .. } => term_kind(kind),
+                MentionKind::Claim { .. } => "claim",
+                MentionKind::Incident { .. } => continue,
+            };
+            if seen.insert((ri, m.sentence.start), ()).is_some() {
+                continue;
+            }
+            let text = r.reading.clean.get(m.sentence.clone()).unwrap_or("").trim().to_owned();
+            let sh = Shingles::of(&text);
+            let mref = MentionRef {
+                report: r.id.clone(),
+                report_name: r.name.to_owned(),
+                range: m.sentence.clone(),
+                text: text.clone(),
+                fatalities: None,
+            };
+            match out.iter_mut().find(|(s, _)| jaccard(s, &sh) >= 0.7) {
+                Some((_, f)) => {
+                    if !f.mentions.iter().any(|x| x.report == mref.report) {
+                        f.sources += 1;
+                    }
+                    f.mentions.push(mref);
+                }
+                None => out.push((sh, Fact { text, kind: kind.to_owned(), mentions: vec![mref], sources: 1 })),
+            }
+        }
+    }
+    out.into_iter().map(|(_, f)| f).collect()
+}
+
+fn effective_time_contradictions(reports: &[ReadReport<'_>]) -> Vec<Contradiction> {
+    let mut by: BTreeMap<String, Vec<MentionRef>> = BTreeMap::new();
+    for r in reports {
+        for m in &r.reading.mentions {
+            let MentionKind::Term { kind: TermKind::EffectiveTime, .. } = m.kind else { continue };
+            let Some(t) = &m.time else { continue };
+            let text = r.reading.clean.get(m.sentence.clone()).unwrap_or("").trim().to_owned();
+            by.entry(t.from().to_string()).or_default().push(MentionRef {
+                report: r.id.clone(),
+                report_name: r.name.to_owned(),
+                range: m.sentence.clone(),
+                text,
+                fatalities: None,
+            });
+        }
+    }
+    // Times more than a day apart are different agreements, not a contradiction:
+    // group start times into clusters of one day and report clusters with two values.
+    let mut keys: Vec<(Timestamp, String)> =
+        by.keys().filter_map(|k| k.parse::<Timestamp>().ok().map(|t| (t, k.clone()))).collect();
+    keys.sort();
+    let mut out = Vec::new();
+    let mut group: Vec<(Timestamp, String)> = Vec::new();
+    let mut flush = |group: &mut Vec<(Timestamp, String)>| {
+        if group.len() >= 2 {
+            out.push(Contradiction {
+                subject: format!("effective time ({})", group[0].0.strftime("%Y-%m-%d")),
+                sides: group.iter().map(|(_, k)| (k.clone(), by[k].clone())).collect(),
+            });
+        }
+        group.clear();
+    };
+    for k in keys {
+        if group.last().is_some_and(|(t, _)| k.0.as_millisecond() - t.as_millisecond() > 24 * HOUR_MS) {
+            flush(&mut group);
+        }
+        group.push(k);
+    }
+    flush(&mut group);
+    out
+}
