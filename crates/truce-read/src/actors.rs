@@ -84,7 +84,10 @@ fn strs(v: Option<&toml::Value>) -> Vec<String> {
 impl Registry {
     /// Parses the embedded registry.
     pub fn bundled() -> Result<Self, ReadError> {
-        Self::parse(include_str!("../../../data/actors/actors.toml"))
+        let mut src = String::from(include_str!("../../../data/actors/actors.toml"));
+        src.push('\n');
+        src.push_str(include_str!("../data/generic_actors.toml"));
+        Self::parse(&src)
     }
 
     /// Parses a registry in the actors.toml schema.
@@ -135,6 +138,11 @@ impl Registry {
                     continue;
                 }
                 let acronym = acronyms.contains(a).then(|| a.clone());
+                let supplement = actors[i].key.ends_with("-generic")
+                    || matches!(actors[i].key.as_str(), "islamist-militia" | "unidentified-armed-group");
+                if supplement && pats.contains_key(&k) {
+                    continue;
+                }
                 let v = pats.entry(k).or_default();
                 if !v.iter().any(|p| p.actor == target && p.acronym == acronym) {
                     v.push(Pat { actor: target, acronym, generic: *generic });

@@ -623,7 +623,7 @@ impl Gazetteer {
                 v.push(*id);
             }
             let s = fold_name(n, true);
-            if s.chars().filter(|c| *c != ' ').count() >= 3 && s.contains(|c: char| c.is_ascii()) {
+            if s.chars().filter(|c| *c != ' ').count() >= 4 && s.is_ascii() {
                 let v = skel.entry(s).or_default();
                 if !v.contains(id) {
                     v.push(*id);
@@ -661,6 +661,43 @@ impl Gazetteer {
                 let c0 = first.chars().next().unwrap_or('a');
                 if c0.is_lowercase() || c0.is_ascii_digit() {
                     continue;
+                }
+                // A skeleton match needs a locative word before it ("in Hazrma").
+                if !is_exact {
+                    let prev = tr.start.checked_sub(1).map(|i| text[tokens[i].range.clone()].to_ascii_lowercase());
+                    let ok = prev.is_some_and(|p| {
+                        matches!(
+                            p.as_str(),
+                            "in" | "near"
+                                | "of"
+                                | "around"
+                                | "at"
+                                | "village"
+                                | "town"
+                                | "city"
+                                | "outskirts"
+                                | "into"
+                                | "towards"
+                                | "and"
+                        )
+                    });
+                    if !ok {
+                        continue;
+                    }
+                }
+                // A single word opening a sentence is usually not a place ("Amid ...").
+                if tr.len() == 1
+                    && (tr.start == 0
+                        || tokens[tr.start - 1].punct_after
+                            && text[tokens[tr.start - 1].range.end..tokens[tr.start].range.start].contains(['.', '\n']))
+                    && tokens.get(tr.end).is_some_and(|t| !t.number)
+                    && !tokens[tr.start].punct_after
+                    && !tokens[tr.start].hyphen_after
+                {
+                    let w = first.to_ascii_lowercase();
+                    if !matches!(w.as_str(), "aleppo" | "damascus" | "homs" | "hama" | "idlib" | "raqqa" | "daraa") {
+                        continue;
+                    }
                 }
                 raw.push(Hit {
                     range: tokens[tr.start].range.start..tokens[tr.end - 1].range.end,

@@ -500,23 +500,32 @@ fn territory_type(rd: &RefData, actors: &[ResolvedActor], lc: &str) -> SubEventT
     }
 }
 
-fn term_kind(lc: &str) -> Option<TermKind> {
-    if !phrase(lc, &["ceasefire", "cease-fire", "truce", "cessation of hostilities", "agreement", "deal"]) {
-        return None;
+fn term_kinds(lc: &str) -> Vec<TermKind> {
+    let truce = phrase(lc, &["ceasefire", "cease-fire", "truce", "cessation of hostilities", "agreement", "deal"]);
+    let guarantee = phrase(lc, &["guarantee", "guarantor", "monitor compliance", "help monitor"]);
+    if !truce && !guarantee {
+        return Vec::new();
     }
-    Some(if phrase(lc, &["guarantee", "guarantor", "monitor compliance", "help monitor"]) {
-        TermKind::Guarantor
-    } else if phrase(lc, &["exclud", "not include", "not included", "did not include", "except"]) {
-        TermKind::Exclusion
-    } else if phrase(lc, &["signed", "signatories"]) {
-        TermKind::Signatories
-    } else if phrase(lc, &["separate agreements", "documents", "instruments"]) {
-        TermKind::Instruments
-    } else if phrase(lc, &["entire country", "nationwide", "all of syria", "covers"])
-        && !phrase(lc, &["midnight", "took effect", "begin"])
-    {
-        TermKind::Scope
-    } else if phrase(
+    let mut out = Vec::new();
+    if guarantee {
+        out.push(TermKind::Guarantor);
+    }
+    if !truce {
+        return out;
+    }
+    if phrase(lc, &["exclud", "not include", "not included", "did not include", "except"]) {
+        out.push(TermKind::Exclusion);
+    }
+    if phrase(lc, &["signed", "signatories"]) {
+        out.push(TermKind::Signatories);
+    }
+    if phrase(lc, &["separate agreements", "documents", "instruments"]) {
+        out.push(TermKind::Instruments);
+    }
+    if phrase(lc, &["entire country", "nationwide", "all of syria", "covers"]) {
+        out.push(TermKind::Scope);
+    }
+    if phrase(
         lc,
         &[
             "midnight",
@@ -534,10 +543,12 @@ fn term_kind(lc: &str) -> Option<TermKind> {
             "takes effect",
         ],
     ) {
-        TermKind::EffectiveTime
-    } else {
-        TermKind::Other
-    })
+        out.push(TermKind::EffectiveTime);
+    }
+    if out.is_empty() {
+        out.push(TermKind::Other);
+    }
+    out
 }
 
 /// The read step.
@@ -594,6 +605,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
         }
     }
     let mut group: Option<usize> = None;
+    let mut coded_set = std::collections::HashSet::new();
     let mut para_end = 0usize;
     for s in &sents {
         let wr = words_of(&ctx, s);
@@ -617,11 +629,20 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
         }
         let date = time.as_ref().map(|t| t.from().to_zoned_datetime(rd.local.clone()).date()).or(today);
         // Agreement terms.
-        if let Some(kind) = term_kind(&lc) {
+        for kind in term_kinds(&lc) {
             if kind == TermKind::EffectiveTime && anchor.is_none() {
                 anchor =
                     times.iter().find(|t| t.time.precision() == truce_model::Precision::Minute).map(|t| t.time.from());
             }
+            let time = if kind == TermKind::EffectiveTime {
+                times
+                    .iter()
+                    .find(|t| t.time.precision() == truce_model::Precision::Minute)
+                    .or(times.first())
+                    .map(|t| t.time.clone())
+            } else {
+                time.clone()
+            };
             let count = plain
                 .iter()
                 .find_map(|w| numbers::value(w).filter(|_| !matches!(*w, "a" | "an" | "A" | "An" | "some" | "many")));
@@ -629,7 +650,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
                 kind: MentionKind::Term { kind, count },
                 modality: Modality::Reported,
                 sentence: s.clone(),
-                time: time.clone(),
+                time,
                 place: place.clone(),
                 actors: principal_actors(rd, &ctx, s, date),
                 fatalities: None,
@@ -666,7 +687,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
                             *sub_event_type = sub;
                         }
                     }
-                    add_deaths(m, &deaths);
+                    add_deaths(m, &deaths, &mut coded_set, gi);
                     for a in actors {
                         if m.actors.len() < 2 && !m.actors.iter().any(|o| o.key == a.key) {
                             m.actors.push(a);
@@ -682,17 +703,17 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
                     sentence: s.clone(),
                     time: time.clone(),
                     place,
-                    actors: actors.into_iter().take(2).collect(),
+                    actors: actors.into_iter().take(3).collect(),
                     fatalities: None,
                     evidence: s.clone(),
                 };
-                add_deaths(&mut m, &deaths);
+                add_deaths(&mut m, &deaths, &mut coded_set, mentions.len());
                 mentions.push(m);
                 group = Some(mentions.len() - 1);
             }
             None => {
                 if let Some(gi) = group {
-                    add_deaths(&mut mentions[gi], &deaths);
+                    add_deaths(&mut mentions[gi], &deaths, &mut coded_set, gi);
                 }
                 if phrase(&lc, &[" said ", " told ", " according to ", " says "]) {
                     let speaker = ctx
@@ -737,20 +758,16 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
     (reading, diags)
 }
 
-fn add_deaths(m: &mut Mention, d: &numbers::Deaths) {
+fn add_deaths(m: &mut Mention, d: &numbers::Deaths, coded_set: &mut std::collections::HashSet<usize>, idx: usize) {
     if let Some(c) = d.coded {
         // An explicit coding is the total for the event; it replaces, never adds to, stated counts.
         m.fatalities = Some(c);
-        m.evidence.end = m.evidence.end.max(m.evidence.end);
+        coded_set.insert(idx);
         return;
     }
-    if d.stated && !coded(m) {
+    if d.stated && !coded_set.contains(&idx) {
         m.fatalities = Some(m.fatalities.unwrap_or(0) + d.sum);
     } else if d.none && m.fatalities.is_none() {
         m.fatalities = Some(0);
     }
-}
-
-fn coded(_m: &Mention) -> bool {
-    false
 }
