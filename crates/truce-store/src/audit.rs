@@ -187,3 +187,8 @@ mod tests {
         assert_eq!(brk.seq, 3);
     }
 }
+
+/// SHA-256 of a text, as hex.
+pub fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}

@@ -12,6 +12,15 @@ pub(crate) struct Sql {
     pub last_event: &'static str,
     pub insert_event: &'static str,
     pub page_events: &'static str,
+    pub agreement_latest_version: &'static str,
+    pub agreement_insert: &'static str,
+    pub agreements_as_of: &'static str,
+    pub agreement_versions: &'static str,
+    pub incident_hash: &'static str,
+    pub upsert_incident: &'static str,
+    pub ruling_hash: &'static str,
+    pub upsert_ruling: &'static str,
+    pub derived_count: &'static str,
 }
 
 macro_rules! queries {
@@ -26,6 +35,15 @@ macro_rules! queries {
             last_event: include_str!(concat!("queries/", $dir, "/events/last.sql")),
             insert_event: include_str!(concat!("queries/", $dir, "/events/insert.sql")),
             page_events: include_str!(concat!("queries/", $dir, "/events/page.sql")),
+            agreement_latest_version: include_str!(concat!("queries/", $dir, "/agreements/latest_version.sql")),
+            agreement_insert: include_str!(concat!("queries/", $dir, "/agreements/insert.sql")),
+            agreements_as_of: include_str!(concat!("queries/", $dir, "/agreements/list_as_of.sql")),
+            agreement_versions: include_str!(concat!("queries/", $dir, "/agreements/versions.sql")),
+            incident_hash: include_str!(concat!("queries/", $dir, "/derived/incident_hash.sql")),
+            upsert_incident: include_str!(concat!("queries/", $dir, "/derived/upsert_incident.sql")),
+            ruling_hash: include_str!(concat!("queries/", $dir, "/derived/ruling_hash.sql")),
+            upsert_ruling: include_str!(concat!("queries/", $dir, "/derived/upsert_ruling.sql")),
+            derived_count: include_str!(concat!("queries/", $dir, "/derived/count.sql")),
         }
     };
 }

@@ -166,3 +166,60 @@ async fn bad_urls_are_refused_clearly() {
     let err = Store::open("sqlite:///nonexistent-dir/x/truce.db").await.unwrap_err();
     assert!(matches!(err, StoreError::Unavailable(_)), "{err}");
 }
+
+#[tokio::test]
+async fn agreement_edits_make_versions_and_as_of_sees_the_version_then() {
+    use truce_store::AgreementRow;
+    each_store(async |store, db| {
+        let t1: Timestamp = "2016-12-29T10:00:00Z".parse().unwrap();
+        let t2: Timestamp = "2016-12-31T10:00:00Z".parse().unwrap();
+        assert_eq!(store.add_agreement("a", "v1 text", t1).await.unwrap(), (1, true));
+        assert_eq!(
+            store.add_agreement("a", "v1 text", t2).await.unwrap(),
+            (1, false),
+            "identical body is no new version"
+        );
+        assert_eq!(store.add_agreement("a", "v2 text", t2).await.unwrap(), (2, true));
+        let at = |t: &str| t.parse::<Timestamp>().unwrap();
+        let then: Vec<AgreementRow> = store.agreements_as_of(at("2016-12-30T00:00:00Z")).await.unwrap();
+        assert_eq!(then.iter().map(|a| (a.key.as_str(), a.version)).collect::<Vec<_>>(), [("a", 1)], "{}", db.url);
+        let now = store.agreements_as_of(at("2017-01-01T00:00:00Z")).await.unwrap();
+        assert_eq!(now[0].version, 2);
+        assert_eq!(store.agreement_versions("a").await.unwrap().len(), 2);
+        assert!(store.agreements_as_of(at("2016-01-01T00:00:00Z")).await.unwrap().is_empty());
+        let chain = store.verify_chain().await.unwrap();
+        assert_eq!((chain.entries, chain.first_break), (2, None));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn derived_state_records_only_changes_each_with_an_event() {
+    use truce_store::{DerivedIncident, DerivedRuling, Recorded};
+    each_store(async |store, _| {
+        let inc = |hash: &str| DerivedIncident {
+            id: "inc-1".into(),
+            body: format!("{{\"h\":\"{hash}\"}}"),
+            hash: hash.into(),
+            time_from: 0,
+        };
+        let rul = |verdict: &str| DerivedRuling {
+            incident_id: "inc-1".into(),
+            agreement_key: "a".into(),
+            agreement_version: 1,
+            verdict: verdict.into(),
+            body: format!("{{\"v\":\"{verdict}\"}}"),
+            hash: verdict.into(),
+        };
+        let r = store.record_derived(&[inc("x")], &[rul("violation")], now()).await.unwrap();
+        assert_eq!(r, Recorded { incidents_new: 1, rulings_new: 1, ..Recorded::default() });
+        let r = store.record_derived(&[inc("x")], &[rul("violation")], now()).await.unwrap();
+        assert_eq!(r, Recorded::default(), "nothing changed, nothing written");
+        let r = store.record_derived(&[inc("y")], &[rul("undetermined")], now()).await.unwrap();
+        assert_eq!(r, Recorded { incidents_changed: 1, rulings_changed: 1, ..Recorded::default() });
+        assert_eq!(store.derived_counts().await.unwrap(), (1, 1));
+        let chain = store.verify_chain().await.unwrap();
+        assert_eq!((chain.entries, chain.first_break), (4, None));
+    })
+    .await;
+}

@@ -1,0 +1,1 @@
+SELECT (SELECT COUNT(*) FROM incidents)::BIGINT, (SELECT COUNT(*) FROM rulings)::BIGINT

@@ -1,0 +1,1 @@
+SELECT (SELECT COUNT(*) FROM incidents), (SELECT COUNT(*) FROM rulings)

@@ -1,0 +1,1 @@
+SELECT hash FROM incidents WHERE id = $1
