@@ -152,6 +152,11 @@ fn short(h: &str) -> &str {
     &h[..h.len().min(12)]
 }
 
+/// SHA-256 of a text, as hex.
+pub fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,9 +191,4 @@ mod tests {
         let brk = rows.iter().find_map(|e| v.check(e)).unwrap();
         assert_eq!(brk.seq, 3);
     }
-}
-
-/// SHA-256 of a text, as hex.
-pub fn sha256_hex(text: &str) -> String {
-    hex::encode(Sha256::digest(text.as_bytes()))
 }

@@ -380,10 +380,10 @@ impl Store {
             let mut tx = begin_write!(pool, sql);
             let latest: Option<(i64, String)> =
                 sqlx::query_as(sql.agreement_latest_version).bind(key).fetch_optional(&mut *tx).await?;
-            if let Some((v, b)) = &latest {
-                if b == body {
-                    return Ok((*v, false));
-                }
+            if let Some((v, b)) = &latest
+                && b == body
+            {
+                return Ok((*v, false));
             }
             let version = latest.map_or(1, |(v, _)| v + 1);
             sqlx::query(sql.agreement_insert)
