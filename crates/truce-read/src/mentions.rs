@@ -31,58 +31,194 @@ fn phrase(lc: &str, ps: &[&str]) -> bool {
     ps.iter().any(|p| lc.contains(p))
 }
 
-/// Event classes a sentence shows, strongest first.
-fn classify(lc: &str, w: &[String]) -> Option<SubEventType> {
-    use SubEventType as S;
-    let attempt = phrase(
-        lc,
-        &["attempt", "tried to", "trying to", "failed to", "bid to", "repelled", "repulsed", "thwarted", "foiled"],
-    );
-    let territory = phrase(
+/// Nouns that make a captured or seized object a place ("captured a hill").
+const PLACE_NOUNS: &[&str] = &[
+    "village",
+    "villages",
+    "town",
+    "towns",
+    "hill",
+    "hills",
+    "checkpoint",
+    "checkpoints",
+    "position",
+    "positions",
+    "area",
+    "areas",
+    "point",
+    "points",
+    "base",
+    "mount",
+    "neighbourhood",
+    "neighborhood",
+    "district",
+    "city",
+    "farm",
+    "farms",
+    "post",
+    "posts",
+    "locality",
+    "localities",
+    "road",
+    "part",
+    "parts",
+    "island",
+    "field",
+    "factory",
+    "airport",
+    "mountain",
+];
+
+/// Objects that make a capture about people or equipment, not territory.
+const NON_PLACE_OBJECTS: &[&str] = &[
+    "weapons",
+    "weapon",
+    "ammunition",
+    "vehicles",
+    "vehicle",
+    "tank",
+    "tanks",
+    "prisoners",
+    "prisoner",
+    "members",
+    "member",
+    "fighters",
+    "fighter",
+    "soldiers",
+    "soldier",
+    "him",
+    "them",
+    "his",
+    "pilot",
+    "officer",
+    "officers",
+    "commander",
+    "elements",
+    "element",
+    "militants",
+    "militant",
+    "individuals",
+    "people",
+    "civilians",
+    "equipment",
+    "bmp",
+];
+
+/// True when a sentence says that ground changed hands: a control verb whose
+/// object is a place, not people or equipment ("captured two soldiers").
+fn territory_cue(lc: &str, w: &[String]) -> bool {
+    if phrase(
         lc,
         &[
             "took control",
             "take control",
             "taking control",
             "gained control",
-            "seized",
-            "captured",
-            "recaptured",
-            "retook",
-            "regained",
+            "gain control",
+            "regain control",
+            "regained control",
+            "control of",
+            "control over",
+            "controlled",
+            "controlling",
             "taking it over",
             "took over",
             "take over",
             "taken over",
-            "advanced",
-            "advances",
+            "fell to",
+            "fell into",
+            "took back",
             "expelled",
             "liberated",
-            "pushes",
-            "pushed",
-            "restore",
-            "fell to",
-            "control of",
-            "took back",
-            "retaking",
-            "capturing",
-            "seizing",
+            "retreated from",
+            "withdrew from",
+            "cleared",
             "overran",
+            "overrun",
+            "overtook",
             "stormed",
+            "recaptured",
+            "retook",
+            "retake",
+            "retaking",
+            "regained",
+            "restored control",
+            "full control",
         ],
-    ) && !phrase(
+    ) {
+        return !phrase(lc, &["control of the situation", "under the control of"]);
+    }
+    for (i, x) in w.iter().enumerate() {
+        let verb = matches!(
+            x.as_str(),
+            "captured" | "capturing" | "captures" | "capture" | "seized" | "seizing" | "seizes" | "took" | "takes"
+        );
+        let motion = matches!(x.as_str(), "advanced" | "advances" | "advance" | "advancing" | "pushed" | "pushes");
+        if motion {
+            // "advanced in X" / "advance towards X": ground gained unless it is an attempt.
+            if w.get(i + 1).is_some_and(|n| matches!(n.as_str(), "in" | "into" | "on" | "towards" | "toward" | "to")) {
+                return true;
+            }
+            continue;
+        }
+        if !verb {
+            continue;
+        }
+        let next: Vec<&str> = w[i + 1..(i + 5).min(w.len())].iter().map(String::as_str).collect();
+        let Some(&first) = next.first() else { continue };
+        if matches!(x.as_str(), "took" | "takes") && !matches!(first, "the" | "back") {
+            continue;
+        }
+        if matches!(x.as_str(), "took" | "takes") && first == "the" {
+            // "took the town of X", not "took the initiative".
+            if next.get(1).is_some_and(|n| PLACE_NOUNS.contains(n)) {
+                return true;
+            }
+            continue;
+        }
+        if NON_PLACE_OBJECTS.contains(&first) {
+            continue;
+        }
+        let counted = matches!(first, "a" | "an" | "one" | "several" | "some" | "many" | "dozens" | "number")
+            || crate::numbers::value(first).is_some() && first.chars().all(|c| c.is_ascii_digit() || c.is_alphabetic());
+        if counted {
+            if next[1..].iter().take(3).any(|n| PLACE_NOUNS.contains(n)) {
+                return true;
+            }
+            continue;
+        }
+        if w.get(i.wrapping_sub(1)).is_some_and(|p| matches!(p.as_str(), "were" | "was" | "been" | "be")) {
+            continue;
+        }
+        return true;
+    }
+    false
+}
+
+/// Event classes a sentence shows, strongest first.
+fn classify(lc: &str, w: &[String]) -> Option<SubEventType> {
+    use SubEventType as S;
+    let attempt = phrase(
         lc,
         &[
-            "captured a",
-            "captured an",
-            "captured two",
-            "captured three",
-            "captured several",
-            "were captured",
-            "was captured",
-            "captured by",
+            "attempt",
+            "tried to",
+            "trying to",
+            "failed to",
+            "bid to",
+            "repelled",
+            "repulsed",
+            "thwarted",
+            "foiled",
+            "partial control",
+            "nearly regained",
+            "hold off",
+            "counter-attack",
+            "counter attack",
+            "unsuccessful",
         ],
     );
+    let territory = territory_cue(lc, w);
     let clash = has_prefix(
         w,
         &["clash", "battl", "fought", "fight", "firefight", "skirmish", "gunfight", "ambush", "sniper", "engag"],
@@ -98,6 +234,17 @@ fn classify(lc: &str, w: &[String]) -> Option<SubEventType> {
             "offensive",
             "infiltrat",
             "combat",
+            "gunfire",
+            "attacks on",
+            "attack against",
+            "exchange of targeting",
+            "fire exchange",
+            "exchanged targeting",
+            "machine gun",
+            "machine-gun",
+            "repelled",
+            "repulsed",
+            "hold off",
         ],
     );
     if territory && !attempt {
@@ -485,7 +632,12 @@ fn territory_type(rd: &RefData, actors: &[ResolvedActor], lc: &str) -> SubEventT
         rd.reg.by_key(&a.key).is_some_and(|i| matches!(rd.reg.actors[i].side.as_str(), "government" | "pro_government"))
     };
     match taker {
-        Some(a) if lc.contains(" fell to ") || lc.contains("captured by") => {
+        Some(a)
+            if phrase(
+                lc,
+                &[" fell to ", "captured by", " retreated from ", " withdrew from ", " lost control", " were expelled"],
+            ) =>
+        {
             if actors.get(1).is_some_and(gov_side) {
                 SubEventType::GovernmentRegainsTerritory
             } else {
@@ -769,5 +921,28 @@ fn add_deaths(m: &mut Mention, d: &numbers::Deaths, coded_set: &mut std::collect
         m.fatalities = Some(m.fatalities.unwrap_or(0) + d.sum);
     } else if d.none && m.fatalities.is_none() {
         m.fatalities = Some(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn class(s: &str) -> Option<SubEventType> {
+        let lc = format!(" {} ", s.to_ascii_lowercase());
+        let w: Vec<String> = crate::text::tokenize(s).iter().map(|t| s[t.range.clone()].to_ascii_lowercase()).collect();
+        classify(&lc, &w)
+    }
+
+    #[test]
+    fn captures_of_places_change_territory_but_captures_of_people_do_not() {
+        assert_eq!(class("QSD captured Andalus village east of Raqqa"), Some(SubEventType::GovernmentRegainsTerritory));
+        assert_eq!(class("HTS controlled Tal Bzam village"), Some(SubEventType::GovernmentRegainsTerritory));
+        assert_eq!(class("Rebels captured two soldiers near Hama"), None);
+        assert_ne!(
+            class("HTS seized a number of vehicles after raids on checkpoints"),
+            Some(SubEventType::GovernmentRegainsTerritory)
+        );
+        assert_eq!(class("Rebels repelled an attempt to advance on Arzeh village"), Some(SubEventType::ArmedClash));
     }
 }
