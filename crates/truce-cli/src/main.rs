@@ -31,10 +31,10 @@ struct Cli {
 enum Command {
     /// Store reports from files, folders (recursively) or stdin (`-`).
     Ingest(commands::ingest::Args),
-    /// Read reports and print incident mentions as JSON Lines.
-    Extract(commands::later::Args),
-    /// Judge incidents against the agreements in force.
-    Judge(commands::later::Args),
+    /// Read reports (files, no store) and print incident mentions as JSON Lines.
+    Extract(commands::extract::Args),
+    /// Merge incidents and judge them against the agreements in force.
+    Judge(commands::judge::Args),
     /// Write a bulletin for a period.
     Bulletin(commands::later::Args),
     /// Export incidents and rulings (ACLED CSV, GeoJSON, JSON Lines).
@@ -42,7 +42,8 @@ enum Command {
     /// Serve the HTTP API and web dashboard.
     Serve(commands::later::Args),
     /// Manage agreements (add, list, show, diff).
-    Agreement(commands::later::Args),
+    #[command(subcommand)]
+    Agreement(commands::agreement::Cmd),
     /// Load the bundled example reports into truce-demo.db and summarise them.
     Demo(commands::demo::Args),
     /// Check the integrity of the event log.
@@ -118,9 +119,9 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Demo(args) => commands::demo::run(args).await,
         Command::Audit(cmd) => commands::audit::run(config()?, cmd).await,
         Command::Bench(cmd) => commands::bench::run(cmd).await,
-        Command::Extract(_) => commands::later::say("extract", 3, "Reading"),
-        Command::Judge(_) => commands::later::say("judge", 4, "Merge and judge"),
-        Command::Agreement(_) => commands::later::say("agreement", 4, "Merge and judge"),
+        Command::Extract(args) => commands::extract::run(config()?, args).await,
+        Command::Judge(args) => commands::judge::run(config()?, args).await,
+        Command::Agreement(cmd) => commands::agreement::run(config()?, cmd).await,
         Command::Serve(_) => commands::later::say("serve", 5, "Server, web dashboard and guarantor hotline"),
         Command::Bulletin(_) => commands::later::say("bulletin", 6, "Bulletins and exports"),
         Command::Export(_) => commands::later::say("export", 6, "Bulletins and exports"),

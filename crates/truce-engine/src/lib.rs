@@ -5,17 +5,23 @@
 //! merge, judge, tell) run as pure functions with "now" passed in.
 #![deny(missing_docs)]
 
+pub mod agreements;
 pub mod bench;
 mod demo;
 mod error;
 mod ingest;
+mod pipeline;
+pub mod records;
+mod registry;
 
 use jiff::Timestamp;
 use truce_store::{Backend, ChainReport, Store};
 
 pub use error::EngineError;
 pub use ingest::{IngestRequest, IngestSummary, ItemOutcome, Progress};
+pub use pipeline::{AgreementVersion, Analysis, JudgeRequest, extract_files};
 pub use truce_ingest::{IngestConfig, IngestError, Input};
+pub use truce_read::ExtractRecord;
 pub use truce_store::Stored;
 
 /// What the engine needs to open. No `Default`: the CLI's configuration decides.
@@ -39,7 +45,9 @@ impl Engine {
     #[tracing::instrument(skip_all, fields(db = %truce_store::redact(&config.db_url)))]
     pub async fn open(config: EngineConfig) -> Result<Engine, EngineError> {
         let store = Store::open(&config.db_url).await?;
-        Ok(Engine { store, config })
+        let engine = Engine { store, config };
+        engine.load_shipped_agreements().await?;
+        Ok(engine)
     }
 
     /// The backend in use.
@@ -60,6 +68,24 @@ impl Engine {
     /// Closes the store.
     pub async fn close(&self) {
         self.store.close().await;
+    }
+
+    /// Records each shipped agreement the store does not have yet: a new store
+    /// starts with them, and an analyst's later versions are kept. They count as known from the start of time (reference data).
+    async fn load_shipped_agreements(&self) -> Result<(), EngineError> {
+        let registry = pipeline::registry()?;
+        let mut docs = Vec::new();
+        for (file, text) in agreements::SHIPPED {
+            let doc = agreements::parse(text, 1, Some(registry))
+                .map_err(|e| EngineError::Internal(format!("data/agreements/{file}: {e}")))?;
+            docs.push((doc.agreement.key().to_string(), text));
+        }
+        for (key, text) in docs {
+            if self.store.agreement_versions(&key).await?.is_empty() {
+                self.store.add_agreement(&key, text, Timestamp::UNIX_EPOCH, Engine::now()).await?;
+            }
+        }
+        Ok(())
     }
 
     /// The current time; the only clock read, kept here so stages stay pure.

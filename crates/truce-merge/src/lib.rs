@@ -245,10 +245,7 @@ impl<'a> Cluster<'a> {
         let first = &self.items[0];
         let r0 = &reports[first.report];
         let MentionKind::Incident { sub_event_type } = first.mention.kind else { return None };
-        let time = first.mention.time.clone().or_else(|| {
-            let t = r0.published.unwrap_or(r0.received_at);
-            TimeRef::new(t, t, Precision::Day, "publication date").ok()
-        })?;
+        let time = first.mention.time.clone().or_else(|| publication_day(r0.published.unwrap_or(r0.received_at)))?;
         let mut evidence = Vec::new();
         let mut mentions = Vec::new();
         let mut origin_ids: Vec<usize> = Vec::new();
@@ -296,6 +293,14 @@ impl<'a> Cluster<'a> {
         inc.status = if inc.sources >= 2 { IncidentStatus::Corroborated } else { IncidentStatus::Reported };
         Some(MergedIncident { incident: inc, mentions, place, actors, origins: origin_names, reports: report_names })
     }
+}
+
+/// When a mention says nothing about time, the event happened on the local day
+/// of publication, no later than the publication itself: `[local midnight, published]`.
+fn publication_day(published: Timestamp) -> Option<TimeRef> {
+    let tz = jiff::tz::TimeZone::get("Asia/Damascus").ok()?;
+    let start = published.to_zoned_datetime(tz.clone()).date().to_zoned_datetime(tz).ok()?;
+    TimeRef::new(start.timestamp(), published, Precision::Day, "the day of publication (no time in the text)").ok()
 }
 
 /// A stable id from the founding mention: the same evidence always gives the same id.

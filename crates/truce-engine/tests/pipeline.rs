@@ -1,0 +1,90 @@
+//! The engine end to end on both stores: the bundled seed reports, the shipped
+//! agreements, judging, recording, as-of replay and the audit chain.
+
+use truce_engine::{Engine, EngineConfig, IngestConfig, JudgeRequest};
+use truce_test_support::TestDb;
+
+async fn engine(db: &TestDb) -> Engine {
+    Engine::open(EngineConfig { db_url: db.url.clone(), ingest: IngestConfig { max_size: 20 << 20 } }).await.unwrap()
+}
+
+#[tokio::test]
+async fn seeds_are_judged_against_the_december_ceasefire_and_replay_sees_less() {
+    for db in TestDb::both().await {
+        let e = engine(&db).await;
+        let loaded = e.load_examples().await.unwrap();
+        assert_eq!(loaded.stored(), 5, "{}", db.url);
+        let live = e.judge(&JudgeRequest::default()).await.unwrap();
+        assert_eq!(live.reports, 5);
+        // A clash in Hama after 22:00Z on 29 December is a violation of the
+        // 30 Dec 2016 ceasefire, and Russia and Turkey are both told.
+        let hama = live
+            .rulings
+            .iter()
+            .find(|r| {
+                r.agreement.key == "sy-ceasefire-2016-12-30"
+                    && r.verdict == "violation"
+                    && r.incident.admin1_pcode.as_deref() == Some("SY05")
+            })
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: no Hama violation in {:#?}",
+                    db.url,
+                    live.rulings.iter().map(|r| (&r.verdict, &r.incident.admin1)).collect::<Vec<_>>()
+                )
+            });
+        let told = hama.guarantors.join(" | ");
+        assert!(told.contains("Russia") && told.contains("Turkey"), "{told}");
+        assert!(hama.trace.iter().any(|t| t.starts_with("time: in force")), "{:?}", hama.trace);
+        // Every ruling's incident rests on evidence.
+        assert!(live.rulings.iter().all(|r| !r.incident.mentions.is_empty() && !r.trace.is_empty()));
+        let rec = live.recorded.unwrap();
+        assert_eq!(rec.incidents_new, live.incidents.len());
+        // Judging again changes nothing and records nothing.
+        let again = e.judge(&JudgeRequest::default()).await.unwrap();
+        let rec2 = again.recorded.unwrap();
+        assert_eq!((rec2.incidents_new, rec2.incidents_changed, rec2.rulings_new, rec2.rulings_changed), (0, 0, 0, 0));
+        // As of 20:00Z on 29 December only three reports had arrived, and nothing
+        // could yet violate a ceasefire starting at 22:00Z.
+        let replay = e
+            .judge(&JudgeRequest { as_of: Some("2016-12-29T20:00:00Z".parse().unwrap()), agreement: None })
+            .await
+            .unwrap();
+        assert_eq!(replay.reports, 3);
+        assert!(replay.recorded.is_none(), "a replay records nothing");
+        assert!(
+            !replay.rulings.iter().any(|r| r.agreement.key == "sy-ceasefire-2016-12-30" && r.verdict == "violation"),
+            "{:#?}",
+            replay.rulings
+        );
+        // Filtering by agreement, and a clear error for an unknown one.
+        let only = e.judge(&JudgeRequest { as_of: None, agreement: Some("sy-coh-2016-02-27".into()) }).await.unwrap();
+        assert!(only.rulings.iter().all(|r| r.agreement.key == "sy-coh-2016-02-27"));
+        let err = e.judge(&JudgeRequest { as_of: None, agreement: Some("nope".into()) }).await.unwrap_err();
+        assert!(err.to_string().contains("no such agreement"), "{err}");
+        let audit = e.audit_verify().await.unwrap();
+        assert!(audit.first_break.is_none());
+        e.close().await;
+    }
+}
+
+#[tokio::test]
+async fn agreement_edits_make_new_versions_that_rulings_use() {
+    let db = TestDb::sqlite();
+    let e = engine(&db).await;
+    let versions = e.agreement_versions("sy-ceasefire-2016-12-30").await.unwrap();
+    assert_eq!(versions.len(), 1, "a new store starts with the shipped agreements");
+    let edited = versions[0].body.replace("ack_minutes = 30", "ack_minutes = 45");
+    assert_ne!(edited, versions[0].body);
+    let (key, v, new) = e.add_agreement(&edited).await.unwrap();
+    assert_eq!((key.as_str(), v, new), ("sy-ceasefire-2016-12-30", 2, true));
+    let (_, v, new) = e.add_agreement(&edited).await.unwrap();
+    assert_eq!((v, new), (2, false));
+    e.load_examples().await.unwrap();
+    let live = e.judge(&JudgeRequest::default()).await.unwrap();
+    assert!(
+        live.rulings.iter().filter(|r| r.agreement.key == "sy-ceasefire-2016-12-30").all(|r| r.agreement.version == 2)
+    );
+    let err = e.add_agreement("key = \"x\"\n").await.unwrap_err();
+    assert!(err.to_string().contains("missing field"), "{err}");
+}
