@@ -7,7 +7,8 @@
 //! 2. place: outside the scope is `not_covered`; an unknown place is in scope
 //!    of a nationwide agreement and `undetermined` otherwise;
 //! 3. actors: an excluded actor, or one linked to an excluded actor by an
-//!    evidenced chain valid on the day, gives `excluded_party`;
+//!    evidenced chain valid on the day, gives `excluded_party`; a party to the
+//!    agreement (signatory or acknowledged) is never excluded by linkage;
 //! 4. responsibility: covered attackers are responsible and their guarantors
 //!    must act; in an armed clash both sides are listed and both told;
 //! 5. confidence: from corroboration and the precision of time and place.
@@ -216,6 +217,11 @@ fn exclusion_chain(actor: &ActorKey, agreement: &Agreement, registry: &Registry,
         return Some(format!("{} is named in the exclusions", name_of(actor, registry)));
     }
     let LinkageRule::LinkedTo { max_hops } = agreement.exclusions.linkage else { return None };
+    // A party to the agreement is covered by it: signing or acknowledging the
+    // agreement outweighs a linkage inferred from the registry.
+    if agreement.parties.iter().any(|p| &p.actor == actor) {
+        return None;
+    }
     let day = t.to_zoned_datetime(TimeZone::UTC).date();
     let mut seen = HashSet::from([actor.clone()]);
     let mut queue = VecDeque::from([(actor.clone(), Vec::<String>::new())]);

@@ -181,6 +181,27 @@ fn excluded_and_linked_groups_give_excluded_party_with_the_chain() {
 }
 
 #[test]
+fn a_signatory_is_never_excluded_by_linkage() {
+    use truce_model::{Party, PartyRole};
+    let mut a = ceasefire();
+    a.parties.push(Party { actor: key("jund-al-aqsa"), role: PartyRole::Signatory });
+    let r = judge(
+        &incident("inc-s", "2016-12-30T05:00:00Z", SubEventType::ArmedClash, &["syrian-army", "jund-al-aqsa"], None),
+        &a,
+        &registry(),
+    );
+    assert_eq!(r.verdict, Verdict::Violation, "a signatory is covered: {:?}", r.trace());
+    assert!(r.responsible.contains(&key("jund-al-aqsa")));
+    a.exclusions.actors.push(key("jund-al-aqsa"));
+    let r = judge(
+        &incident("inc-s", "2016-12-30T05:00:00Z", SubEventType::ArmedClash, &["syrian-army", "jund-al-aqsa"], None),
+        &a,
+        &registry(),
+    );
+    assert_eq!(r.verdict, Verdict::ExcludedParty, "named exclusion still applies");
+}
+
+#[test]
 fn unknown_actors_and_scoped_agreements() {
     let r = judge(
         &incident("inc-x", "2016-12-30T05:00:00Z", SubEventType::ArmedClash, &[], None),
