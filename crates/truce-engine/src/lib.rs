@@ -11,7 +11,6 @@ mod demo;
 mod error;
 mod ingest;
 mod pipeline;
-pub mod records;
 mod registry;
 
 use jiff::Timestamp;
@@ -23,6 +22,8 @@ pub use pipeline::{AgreementVersion, Analysis, JudgeRequest, extract_files};
 pub use truce_ingest::{IngestConfig, IngestError, Input};
 pub use truce_read::ExtractRecord;
 pub use truce_store::Stored;
+/// Export records, re-exported for callers of the engine.
+pub use truce_tell::records;
 
 /// What the engine needs to open. No `Default`: the CLI's configuration decides.
 #[derive(Debug, Clone)]

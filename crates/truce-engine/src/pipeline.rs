@@ -13,10 +13,10 @@ use truce_read::{ExtractRecord, RefData, ReportInput};
 use truce_store::{DerivedIncident, DerivedRuling, Recorded};
 
 use crate::agreements::{self, AgreementDoc};
-use crate::records::{
+use crate::{Engine, EngineError};
+use truce_tell::records::{
     ActorRecord, AgreementRef, ContradictionRecord, FactRecord, IncidentRecord, MentionRecord, RulingRecord,
 };
-use crate::{Engine, EngineError};
 
 static REFDATA: OnceLock<Result<RefData, String>> = OnceLock::new();
 static REGISTRY: OnceLock<Result<Registry, String>> = OnceLock::new();

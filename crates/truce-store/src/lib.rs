@@ -8,7 +8,10 @@
 //! change is appended to the event log in the same transaction, each entry
 //! carrying the SHA-256 of the previous one (see [`audit`]).
 
+#[macro_use]
+mod macros;
 pub mod audit;
+mod derived;
 mod error;
 mod rows;
 mod sql;
@@ -22,6 +25,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use truce_model::{Report, ReportId};
 
 pub use audit::{ChainBreak, ChainReport, NewEvent};
+pub use derived::{AgreementRow, DerivedIncident, DerivedRuling, Recorded};
 pub use error::StoreError;
 
 use sql::{POSTGRES, SQLITE};
@@ -61,60 +65,6 @@ pub enum Store {
     Sqlite(SqlitePool),
     /// PostgreSQL.
     Postgres(PgPool),
-}
-
-/// Runs `$body` with `$pool` bound to the backend's pool and `$sql` to its queries.
-macro_rules! on_backend {
-    ($store:expr, $pool:ident, $sql:ident => $body:expr) => {
-        match $store {
-            Store::Sqlite($pool) => {
-                let $sql = &SQLITE;
-                $body
-            }
-            Store::Postgres($pool) => {
-                let $sql = &POSTGRES;
-                $body
-            }
-        }
-    };
-}
-
-/// Opens a write transaction that holds the event-log lock: `BEGIN IMMEDIATE` on
-/// SQLite, an advisory transaction lock on PostgreSQL.
-macro_rules! begin_write {
-    ($pool:ident, $sql:ident) => {{
-        let mut tx = $pool.begin_with($sql.begin_write).await?;
-        if !$sql.lock_chain.is_empty() {
-            sqlx::query($sql.lock_chain).execute(&mut *tx).await?;
-        }
-        tx
-    }};
-}
-
-/// Loads the chain head inside a write transaction.
-macro_rules! load_head {
-    ($tx:ident, $sql:ident) => {{
-        let last: Option<(i64, String)> = sqlx::query_as($sql.last_event).fetch_optional(&mut *$tx).await?;
-        audit::ChainHead::from_last(last)
-    }};
-}
-
-/// Appends `$ev` after `$head` inside the transaction; evaluates to the new sequence number.
-macro_rules! append_entry {
-    ($tx:ident, $sql:ident, $head:ident, $ev:expr, $now:expr) => {{
-        let row = $head.next($ev, $now.as_millisecond());
-        sqlx::query($sql.insert_event)
-            .bind(row.seq)
-            .bind(row.at)
-            .bind(&row.kind)
-            .bind(&row.entity)
-            .bind(&row.payload)
-            .bind(&row.prev_hash)
-            .bind(&row.hash)
-            .execute(&mut *$tx)
-            .await?;
-        row.seq
-    }};
 }
 
 impl Store {
@@ -313,172 +263,5 @@ pub fn redact(url: &str) -> String {
             }
         }
         _ => url.to_owned(),
-    }
-}
-
-/// A stored agreement version.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct AgreementRow {
-    /// The agreement key.
-    pub key: String,
-    /// Its version, from 1.
-    pub version: i64,
-    /// The agreement file as given (TOML).
-    pub body: String,
-    /// When this version was recorded (Unix milliseconds).
-    pub created_at: i64,
-}
-
-/// A derived incident to record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DerivedIncident {
-    /// The incident id.
-    pub id: String,
-    /// Canonical JSON.
-    pub body: String,
-    /// SHA-256 of the body; a change of hash is a state change.
-    pub hash: String,
-    /// Start of the incident's time (Unix milliseconds), for ordering.
-    pub time_from: i64,
-}
-
-/// A derived ruling to record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DerivedRuling {
-    /// The incident.
-    pub incident_id: String,
-    /// The agreement.
-    pub agreement_key: String,
-    /// The agreement version used.
-    pub agreement_version: i64,
-    /// The verdict name.
-    pub verdict: String,
-    /// Canonical JSON.
-    pub body: String,
-    /// SHA-256 of the body.
-    pub hash: String,
-}
-
-/// What [`Store::record_derived`] changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Recorded {
-    /// Incidents seen for the first time.
-    pub incidents_new: usize,
-    /// Incidents whose content changed.
-    pub incidents_changed: usize,
-    /// Rulings made for the first time.
-    pub rulings_new: usize,
-    /// Rulings whose content (verdict, version, trace) changed.
-    pub rulings_changed: usize,
-}
-
-impl Store {
-    /// Records an agreement file as a new version of `key`, unless it is identical
-    /// to the latest version. Returns the version and whether it is new.
-    pub async fn add_agreement(&self, key: &str, body: &str, now: Timestamp) -> Result<(i64, bool), StoreError> {
-        on_backend!(self, pool, sql => {
-            let mut tx = begin_write!(pool, sql);
-            let latest: Option<(i64, String)> =
-                sqlx::query_as(sql.agreement_latest_version).bind(key).fetch_optional(&mut *tx).await?;
-            if let Some((v, b)) = &latest
-                && b == body
-            {
-                return Ok((*v, false));
-            }
-            let version = latest.map_or(1, |(v, _)| v + 1);
-            sqlx::query(sql.agreement_insert)
-                .bind(key)
-                .bind(version)
-                .bind(body)
-                .bind(now.as_millisecond())
-                .execute(&mut *tx)
-                .await?;
-            let mut head = load_head!(tx, sql);
-            let payload = serde_json::json!({ "key": key, "version": version, "sha256": audit::sha256_hex(body) }).to_string();
-            append_entry!(tx, sql, head, &NewEvent::new("agreement.versioned", key, payload), now);
-            tx.commit().await?;
-            Ok((version, true))
-        })
-    }
-
-    /// The latest version of every agreement recorded at or before `as_of`.
-    pub async fn agreements_as_of(&self, as_of: Timestamp) -> Result<Vec<AgreementRow>, StoreError> {
-        on_backend!(self, pool, sql => {
-            Ok(sqlx::query_as(sql.agreements_as_of).bind(as_of.as_millisecond()).fetch_all(pool).await?)
-        })
-    }
-
-    /// Every version of one agreement, oldest first.
-    pub async fn agreement_versions(&self, key: &str) -> Result<Vec<AgreementRow>, StoreError> {
-        on_backend!(self, pool, sql => {
-            Ok(sqlx::query_as(sql.agreement_versions).bind(key).fetch_all(pool).await?)
-        })
-    }
-
-    /// Records derived incidents and rulings in one transaction. Only changes are
-    /// written, and each change appends an event (`incident.recorded`,
-    /// `incident.updated`, `ruling.recorded`, `ruling.changed`).
-    pub async fn record_derived(
-        &self,
-        incidents: &[DerivedIncident],
-        rulings: &[DerivedRuling],
-        now: Timestamp,
-    ) -> Result<Recorded, StoreError> {
-        on_backend!(self, pool, sql => {
-            let mut tx = begin_write!(pool, sql);
-            let mut head = load_head!(tx, sql);
-            let mut out = Recorded::default();
-            for i in incidents {
-                let old: Option<String> = sqlx::query_scalar(sql.incident_hash).bind(&i.id).fetch_optional(&mut *tx).await?;
-                let kind = match old {
-                    Some(h) if h == i.hash => continue,
-                    Some(_) => { out.incidents_changed += 1; "incident.updated" }
-                    None => { out.incidents_new += 1; "incident.recorded" }
-                };
-                sqlx::query(sql.upsert_incident)
-                    .bind(&i.id)
-                    .bind(&i.body)
-                    .bind(&i.hash)
-                    .bind(i.time_from)
-                    .bind(now.as_millisecond())
-                    .execute(&mut *tx)
-                    .await?;
-                append_entry!(tx, sql, head, &NewEvent::new(kind, i.id.clone(), i.body.clone()), now);
-            }
-            for r in rulings {
-                let old: Option<String> = sqlx::query_scalar(sql.ruling_hash)
-                    .bind(&r.incident_id)
-                    .bind(&r.agreement_key)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let kind = match old {
-                    Some(h) if h == r.hash => continue,
-                    Some(_) => { out.rulings_changed += 1; "ruling.changed" }
-                    None => { out.rulings_new += 1; "ruling.recorded" }
-                };
-                sqlx::query(sql.upsert_ruling)
-                    .bind(&r.incident_id)
-                    .bind(&r.agreement_key)
-                    .bind(r.agreement_version)
-                    .bind(&r.verdict)
-                    .bind(&r.body)
-                    .bind(&r.hash)
-                    .bind(now.as_millisecond())
-                    .execute(&mut *tx)
-                    .await?;
-                let entity = format!("{}@{}", r.incident_id, r.agreement_key);
-                append_entry!(tx, sql, head, &NewEvent::new(kind, entity, r.body.clone()), now);
-            }
-            tx.commit().await?;
-            Ok(out)
-        })
-    }
-
-    /// How many incidents and rulings are recorded.
-    pub async fn derived_counts(&self) -> Result<(u64, u64), StoreError> {
-        on_backend!(self, pool, sql => {
-            let (i, r): (i64, i64) = sqlx::query_as(sql.derived_count).fetch_one(pool).await?;
-            Ok((i as u64, r as u64))
-        })
     }
 }

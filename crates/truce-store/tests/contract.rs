@@ -173,13 +173,13 @@ async fn agreement_edits_make_versions_and_as_of_sees_the_version_then() {
     each_store(async |store, db| {
         let t1: Timestamp = "2016-12-29T10:00:00Z".parse().unwrap();
         let t2: Timestamp = "2016-12-31T10:00:00Z".parse().unwrap();
-        assert_eq!(store.add_agreement("a", "v1 text", t1).await.unwrap(), (1, true));
+        assert_eq!(store.add_agreement("a", "v1 text", t1, t1).await.unwrap(), (1, true));
         assert_eq!(
-            store.add_agreement("a", "v1 text", t2).await.unwrap(),
+            store.add_agreement("a", "v1 text", t2, t2).await.unwrap(),
             (1, false),
             "identical body is no new version"
         );
-        assert_eq!(store.add_agreement("a", "v2 text", t2).await.unwrap(), (2, true));
+        assert_eq!(store.add_agreement("a", "v2 text", t2, t2).await.unwrap(), (2, true));
         let at = |t: &str| t.parse::<Timestamp>().unwrap();
         let then: Vec<AgreementRow> = store.agreements_as_of(at("2016-12-30T00:00:00Z")).await.unwrap();
         assert_eq!(then.iter().map(|a| (a.key.as_str(), a.version)).collect::<Vec<_>>(), [("a", 1)], "{}", db.url);

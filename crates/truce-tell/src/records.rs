@@ -1,4 +1,4 @@
-//! Records at the engine boundary: the stable, additive shapes that the CLI
+//! Export records: the stable, additive shapes that the CLI
 //! prints (`truce judge --jsonl`), the store keeps as canonical JSON, and the
 //! server will serve. Domain types stay serde-free; these are built from them.
 
