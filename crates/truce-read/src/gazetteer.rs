@@ -305,6 +305,66 @@ const STOP: &[&str] = &[
     "crossing",
 ];
 
+/// Folded (and skeleton) forms of words that open Arabic place names: alone they
+/// name a village somewhere, but before another capitalised word they are the
+/// head of a longer name (general knowledge of Arabic toponymy).
+const NAME_HEADS: &[&str] = &[
+    "tal", "tel", "tl", "kafr", "kfar", "kafar", "kfr", "deir", "dayr", "dair", "dr", "ain", "ayn", "an", "abu", "ab",
+    "um", "umm", "beit", "bayt", "bt", "khirbet", "khirbat", "khirbit", "khrbt", "jabal", "jebel", "jbl", "ras", "rs",
+    "bir", "br", "qasr", "ksr", "arab", "mazraat", "hosh", "hawsh", "hsh", "maarat", "marat", "mrt", "marj", "mrj",
+    "wadi", "wd", "jisr", "jsr", "qalat", "klt", "sheikh", "shaykh", "shkh", "haj", "hj", "dahrat", "zor", "ard",
+    "tall", "tlul", "tlal", "kherbet", "mazraa", "sahl", "tala", "jub", "jab", "hamam", "hammam", "nahr", "bab",
+    "qarya", "ali", "hamad",
+];
+
+/// The base of a community name that carries a position or size qualifier
+/// ("Western Samadaniyeh", "Kabsh Gharbi", "Hmeimeh Sghira"): reports often
+/// drop the qualifier, so the base is indexed too (it stays ambiguous between
+/// the parts, which lie in one admin unit).
+fn strip_qualifier(n: &str) -> Option<&str> {
+    const PRE: &[&str] = &["Western ", "Eastern ", "Northern ", "Southern ", "Upper ", "Lower ", "Old ", "New "];
+    const POST: &[&str] = &[
+        " Gharbi",
+        " Sharqi",
+        " Shamali",
+        " Janubi",
+        " Kabir",
+        " Kbir",
+        " Kabira",
+        " Kbira",
+        " Saghir",
+        " Sghir",
+        " Saghira",
+        " Sghira",
+        " Tahtani",
+        " Fawqani",
+        " Foqani",
+        " Tahtan",
+        " Gharbiyeh",
+        " Sharqiyeh",
+        " Kebir",
+        " Sagheer",
+        " Kabeer",
+        " Al Kabir",
+        " Al Saghir",
+        " al-Kabir",
+        " al-Saghir",
+        " Elkbir",
+        " Elsghir",
+    ];
+    for p in PRE {
+        if let Some(b) = n.strip_prefix(p) {
+            return (b.len() >= 4).then_some(b);
+        }
+    }
+    for p in POST {
+        if let Some(b) = n.strip_suffix(p) {
+            return (b.len() >= 4).then_some(b);
+        }
+    }
+    None
+}
+
 fn f(s: &str) -> f64 {
     s.trim().parse().unwrap_or(f64::NAN)
 }
@@ -312,6 +372,8 @@ fn f(s: &str) -> f64 {
 struct Builder {
     entries: Vec<Entry>,
     names: Vec<(String, u32)>,
+    /// Names with a qualifier stripped, indexed only where no full name has the same key.
+    bases: Vec<(String, u32)>,
 }
 
 impl Builder {
@@ -322,6 +384,9 @@ impl Builder {
                 continue;
             }
             self.names.push((n.to_string(), id));
+            if let Some(base) = strip_qualifier(n) {
+                self.bases.push((base.to_string(), id));
+            }
             for suffix in
                 [" District", " Subdistrict", " Sub-district", " Governorate", " Nahiya", " Province", " city"]
             {
@@ -337,7 +402,7 @@ impl Gazetteer {
     /// Builds the gazetteer from the embedded data files.
     pub fn bundled() -> Result<Self, ReadError> {
         let bad = |what: &str| ReadError::Data(format!("gazetteer: {what}"));
-        let mut b = Builder { entries: Vec::new(), names: Vec::new() };
+        let mut b = Builder { entries: Vec::new(), names: Vec::new(), bases: Vec::new() };
         // Governorates.
         let (h, rows) = records(include_str!("../../../data/gazetteer/ocha_2016_admin1_governorates.csv"), b',');
         let (cn, cr, ca, cp, clat, clon) = (
@@ -507,6 +572,41 @@ impl Gazetteer {
             col(&h, "LATITUDE").ok_or_else(|| bad("neighbourhood LATITUDE"))?,
             col(&h, "LONGITUDE").ok_or_else(|| bad("neighbourhood LONGITUDE"))?,
         );
+        let (carea, carea_ar) = (
+            col(&h, "AREA_EN").ok_or_else(|| bad("neighbourhood AREA_EN"))?,
+            col(&h, "AREA_AR").ok_or_else(|| bad("neighbourhood AREA_AR"))?,
+        );
+        // City areas (Jowbar, Burza, Qaboun): one entry each at the mean of their neighbourhoods.
+        let mut areas: Vec<(String, String, usize, f64, f64, f64)> = Vec::new();
+        for r in rows.iter().filter(|r| r.len() > clon.max(carea_ar)) {
+            let Some(&a2) = a2_by_pcode.get(r[c2].trim()) else { continue };
+            let (lat, lon) = (f(&r[clat]), f(&r[clon]));
+            let an = r[carea].trim();
+            if an.is_empty() || an.starts_with('<') || !an.is_ascii() || lat.is_nan() || lon.is_nan() {
+                continue;
+            }
+            match areas.iter_mut().find(|a| a.0 == an && a.2 == a2) {
+                Some(a) => {
+                    a.3 += lat;
+                    a.4 += lon;
+                    a.5 += 1.0;
+                }
+                None => areas.push((an.to_string(), r[carea_ar].trim().to_string(), a2, lat, lon, 1.0)),
+            }
+        }
+        for (en, ar, a2, lat, lon, n) in &areas {
+            let id = b.entries.len() as u32;
+            b.entries.push(Entry {
+                name: format!("{} - {}", admin2[*a2].name, en),
+                kind: Kind::Neighbourhood,
+                admin1: admin2[*a2].admin1,
+                admin2: *a2,
+                lat: lat / n,
+                lon: lon / n,
+                rank: 3,
+            });
+            b.add_names(id, &[en.as_str(), ar.as_str()]);
+        }
         for r in rows.iter().filter(|r| r.len() > clon) {
             let Some(&a2) = a2_by_pcode.get(r[c2].trim()) else { continue };
             let id = b.entries.len() as u32;
@@ -630,6 +730,22 @@ impl Gazetteer {
                 }
             }
         }
+        let mut base_keys: HashMap<String, Vec<u32>> = HashMap::new();
+        for (n, id) in &b.bases {
+            let e = fold_name(n, false);
+            if e.chars().count() < 4
+                || stop.contains(e.as_str())
+                || exact.contains_key(&e)
+                || !e.contains(' ') && e.len() < 5
+            {
+                continue;
+            }
+            let v = base_keys.entry(e).or_default();
+            if !v.contains(id) {
+                v.push(*id);
+            }
+        }
+        exact.extend(base_keys);
         let build = |m: HashMap<String, Vec<u32>>| -> Result<(AhoCorasick, Vec<Vec<u32>>), ReadError> {
             let mut keys: Vec<(String, Vec<u32>)> = m.into_iter().collect();
             keys.sort();
@@ -662,6 +778,17 @@ impl Gazetteer {
                 if c0.is_lowercase() || c0.is_ascii_digit() {
                     continue;
                 }
+                // A generic toponym head alone ("Tal", "Kafr", "Deir") followed by another
+                // capitalised word is the start of a longer, unknown name ("Tal Shiha").
+                if tr.len() == 1 && NAME_HEADS.contains(&st.text[s..m.end() - 1].trim_end()) {
+                    let joined = !tokens[tr.start].punct_after;
+                    let next_cap = tokens.get(tr.end).is_some_and(|t| {
+                        !t.number && text[t.range.clone()].chars().next().is_some_and(|c| c.is_uppercase())
+                    });
+                    if joined && next_cap {
+                        continue;
+                    }
+                }
                 // A skeleton match needs a locative word before it ("in Hazrma").
                 if !is_exact {
                     let prev = tr.start.checked_sub(1).map(|i| text[tokens[i].range.clone()].to_ascii_lowercase());
@@ -670,6 +797,28 @@ impl Gazetteer {
                             p.as_str(),
                             "in" | "near"
                                 | "of"
+                                | "from"
+                                | "toward"
+                                | "including"
+                                | "western"
+                                | "eastern"
+                                | "northern"
+                                | "southern"
+                                | "captured"
+                                | "controlled"
+                                | "seized"
+                                | "stormed"
+                                | "took"
+                                | "retook"
+                                | "attacked"
+                                | "entered"
+                                | "besieged"
+                                | "shelled"
+                                | "targeted"
+                                | "villages"
+                                | "towns"
+                                | "neighbourhood"
+                                | "neighborhood"
                                 | "around"
                                 | "at"
                                 | "village"

@@ -2,7 +2,6 @@
 //! spans of each sentence and its context (previous sentences, headline,
 //! dateline, publication date).
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use jiff::civil::Date;
@@ -369,59 +368,117 @@ fn lw(ctx: &Ctx, i: usize) -> String {
     ctx.tokens.get(i).map(|t| ctx.text[t.range.clone()].to_ascii_lowercase()).unwrap_or_default()
 }
 
-/// Disambiguates every place hit with document context.
-fn resolve_places(rd: &RefData, hits: Vec<Hit>, dateline: Option<&Range<usize>>) -> Vec<(Hit, u32)> {
+/// A governorate, district or point that a hit pins down unambiguously.
+struct Pin {
+    hit: usize,
+    sentence: usize,
+    admin1: Option<usize>,
+    admin2: Option<usize>,
+    point: Option<(f64, f64)>,
+    weight: f32,
+}
+
+fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let dlat = a.0 - b.0;
+    let dlon = (a.1 - b.1) * 0.82;
+    (dlat * dlat + dlon * dlon).sqrt() * 111.0
+}
+
+/// Disambiguates every place hit with context: a candidate scores for its
+/// feature kind and prominence, and much more when its governorate or district
+/// is pinned by another name in the same sentence ("Tall Aswad in the northern
+/// countryside of Hama", "Hamidiya neighbourhood of Deir ez-Zor") or elsewhere
+/// in the report, and when it lies near a place the report names unambiguously.
+fn resolve_places(
+    rd: &RefData,
+    hits: Vec<Hit>,
+    dateline: Option<&Range<usize>>,
+    sents: &[Range<usize>],
+) -> Vec<(Hit, u32)> {
     let g = &rd.gaz;
-    let mut a1: HashMap<usize, f32> = HashMap::new();
-    let mut a2: HashMap<usize, f32> = HashMap::new();
-    for h in &hits {
-        let w = if dateline.is_some_and(|d| d.start <= h.range.start && h.range.end <= d.end) { 3.0 } else { 1.0 };
-        let mut seen1: Vec<usize> = Vec::new();
-        let mut seen2: Vec<usize> = Vec::new();
-        let n = h.cands.len() as f32;
-        for &c in &h.cands {
-            let e = &g.entries[c as usize];
-            if !seen1.contains(&e.admin1) {
-                seen1.push(e.admin1);
-            }
-            if matches!(e.kind, Kind::District | Kind::SubDistrict | Kind::Governorate | Kind::Community)
-                && !seen2.contains(&e.admin2)
-            {
-                seen2.push(e.admin2);
-            }
+    let sent_of = |pos: usize| sents.partition_point(|s| s.end <= pos);
+    let mut pins: Vec<Pin> = Vec::new();
+    for (k, h) in hits.iter().enumerate() {
+        // An admin-unit reading wins: "Hama" pins the governorate even if a village is also called so.
+        let unit = h
+            .cands
+            .iter()
+            .map(|&c| &g.entries[c as usize])
+            .filter(|e| matches!(e.kind, Kind::Governorate | Kind::District))
+            .min_by_key(|e| e.kind);
+        let e0 = &g.entries[h.cands[0] as usize];
+        let one1 = h.cands.iter().all(|&c| g.entries[c as usize].admin1 == e0.admin1);
+        let one2 = h.cands.iter().all(|&c| g.entries[c as usize].admin2 == e0.admin2);
+        let in_dateline = dateline.is_some_and(|d| d.start <= h.range.start && h.range.end <= d.end);
+        let mut weight = if h.exact { 1.0 } else { 0.5 };
+        if unit.is_some() {
+            weight *= 1.5;
         }
-        for s in seen1.iter().copied() {
-            *a1.entry(s).or_default() += w / (seen1.len() as f32).max(1.0) * if h.exact { 1.0 } else { 0.5 };
+        if in_dateline {
+            weight *= 2.0;
         }
-        for s in seen2 {
-            *a2.entry(s).or_default() += w / n.max(1.0);
-        }
+        let (admin1, admin2) = match unit {
+            Some(u) if u.kind == Kind::District => (Some(u.admin1), Some(u.admin2)),
+            Some(u) => (Some(u.admin1), None),
+            None => (one1.then_some(e0.admin1), one2.then_some(e0.admin2)),
+        };
+        pins.push(Pin {
+            hit: k,
+            sentence: sent_of(h.range.start),
+            admin1,
+            admin2,
+            point: (h.cands.len() == 1 && matches!(e0.kind, Kind::Community | Kind::Neighbourhood | Kind::Site))
+                .then_some((e0.lat, e0.lon)),
+            weight,
+        });
     }
     hits.into_iter()
-        .map(|h| {
+        .enumerate()
+        .map(|(k, h)| {
+            let si = sent_of(h.range.start);
+            let sc = |c: u32| -> f32 {
+                let e = &g.entries[c as usize];
+                let kind = match e.kind {
+                    Kind::Site | Kind::Region => 3.0,
+                    Kind::Community => 2.0,
+                    Kind::Governorate => 1.8,
+                    Kind::District => 1.5,
+                    Kind::SubDistrict => 1.0,
+                    Kind::Neighbourhood => 0.8,
+                };
+                let mut ctx1 = 0.0f32;
+                let mut ctx2 = 0.0f32;
+                let mut near = 0.0f32;
+                for p in &pins {
+                    if p.hit == k {
+                        // A hit pins its own governorate only through its admin-unit reading.
+                        if p.admin1 == Some(e.admin1)
+                            && h.cands.iter().any(|&o| g.entries[o as usize].kind == Kind::Governorate)
+                        {
+                            ctx1 += 2.0;
+                        }
+                        continue;
+                    }
+                    let dist = if p.sentence == si { 3.0 } else { 1.0 };
+                    if p.admin1 == Some(e.admin1) {
+                        ctx1 += p.weight * dist;
+                    }
+                    if p.admin2 == Some(e.admin2) {
+                        ctx2 += p.weight * dist;
+                    }
+                    if let Some(pt) = p.point {
+                        if p.sentence.abs_diff(si) <= 1 && km(pt, (e.lat, e.lon)) < 20.0 {
+                            near = near.max(2.0 * p.weight);
+                        }
+                    }
+                }
+                kind + (5.0 - e.rank as f32) * 0.6 + 1.5 * ctx1.min(4.0) + 1.0 * ctx2.min(3.0) + near
+            };
             let best = h
                 .cands
                 .iter()
                 .copied()
-                .max_by(|&x, &y| {
-                    let sc = |c: u32| {
-                        let e = &g.entries[c as usize];
-                        let kind = match e.kind {
-                            Kind::Site | Kind::Region => 3.0,
-                            Kind::Community => 2.0,
-                            Kind::Governorate => 1.8,
-                            Kind::District => 1.5,
-                            Kind::SubDistrict => 1.0,
-                            Kind::Neighbourhood => 0.8,
-                        };
-                        let own1 =
-                            if h.cands.iter().any(|&o| g.entries[o as usize].admin1 == e.admin1) { 1.0 } else { 0.0 };
-                        kind + (5.0 - e.rank as f32) * 0.6
-                            + 2.0 * (a1.get(&e.admin1).copied().unwrap_or(0.0) - own1 / h.cands.len() as f32).min(3.0)
-                            + 1.0 * a2.get(&e.admin2).copied().unwrap_or(0.0).min(3.0)
-                    };
-                    sc(x).partial_cmp(&sc(y)).unwrap_or(std::cmp::Ordering::Equal).then(y.cmp(&x))
-                })
+                .max_by(|&x, &y| sc(x).partial_cmp(&sc(y)).unwrap_or(std::cmp::Ordering::Equal).then(y.cmp(&x)))
                 .unwrap_or(0);
             (h, best)
         })
@@ -524,8 +581,25 @@ fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>) -> Option<Resolv
             best = Some((s, k));
         }
     }
+    // Admin units the sentence names ("in Hama", "countryside of Menbij").
+    let units: Vec<u32> = ctx
+        .places
+        .iter()
+        .filter(|(h, _)| h.exact && h.range.start >= sent.start && h.range.end <= sent.end)
+        .filter_map(|(h, _)| {
+            h.cands.iter().copied().find(|&c| matches!(g.entries[c as usize].kind, Kind::Governorate | Kind::District))
+        })
+        .collect();
     if let Some((_, k)) = best {
         let (h, id) = &ctx.places[k];
+        let e = &g.entries[*id as usize];
+        // A place that lies outside every admin unit the sentence names is a misreading
+        // (a variant spelling matched a namesake elsewhere): the named unit is safer.
+        if !units.is_empty() && !units.iter().any(|&u| g.entries[u as usize].admin1 == e.admin1) {
+            let u = units[0];
+            let prec = if g.entries[u as usize].kind == Kind::Governorate { 3 } else { 2 };
+            return Some(resolved(rd, u, None, prec, None));
+        }
         let e = &g.entries[*id as usize];
         let t0 = h.tokens.start;
         let before: Vec<String> = (t0.saturating_sub(4)..t0).map(|i| lw(ctx, i)).collect();
@@ -534,7 +608,11 @@ fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>) -> Option<Resolv
             before.iter().any(|w| w == "countryside" || w == "rural" || w == "suburbs" || w == "outskirts")
                 || after.first().is_some_and(|w| w == "countryside" || w == "suburbs" || w == "outskirts")
                 || after.len() > 1 && after[0] == "s" && after[1] == "countryside";
-        let damascus = g.admin1[e.admin1].pcode == "SY01";
+        // The outskirts of Damascus (or of one of its quarters) are still the city;
+        // its countryside and suburbs are Rural Damascus.
+        let outskirts_only =
+            !before.iter().chain(after.iter()).any(|w| w == "countryside" || w == "rural" || w == "suburbs");
+        let damascus = g.admin1[e.admin1].pcode == "SY01" && !outskirts_only;
         if countryside {
             let a1 = if damascus { g.admin1_by_pcode("SY03") } else { None };
             let name = format!("{} countryside", e.name);
@@ -729,7 +807,12 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
     }
     let place_hits = rd.gaz.find(text, &tokens, &ex, &sk);
     let actor_hits = rd.reg.find(text, &tokens, &ex);
-    let places = resolve_places(rd, place_hits, dateline.as_ref());
+    // A place name inside an actor's name ("Liwa al-Quds", "Hayat Tahrir al-Sham") is not a place.
+    let place_hits: Vec<Hit> = place_hits
+        .into_iter()
+        .filter(|h| !actor_hits.iter().any(|a| a.range.start <= h.range.start && h.range.end <= a.range.end))
+        .collect();
+    let places = resolve_places(rd, place_hits, dateline.as_ref(), &sents);
     let ctx = Ctx { text, tokens, places, actors: actor_hits };
     let today = input.published.map(|p| p.to_zoned_datetime(rd.local.clone()).date());
     let year = ctx

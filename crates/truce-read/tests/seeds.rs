@@ -106,3 +106,23 @@ fn guarantors_are_named() {
         assert!(keys.iter().any(|k| k.contains(want)), "guarantor {want} missing from {keys:?}");
     }
 }
+
+fn first_place(text: &str) -> Option<(String, String)> {
+    let input = ReportInput { id: "t", name: "t", text, is_html: false, published: None };
+    let r = read(&input, refdata()).0;
+    let m = r.mentions.iter().find(|m| matches!(m.kind, MentionKind::Incident { .. }))?;
+    m.place.as_ref().map(|p| (p.name.clone(), p.admin1_pcode.clone()))
+}
+
+#[test]
+fn ambiguous_villages_follow_the_governorate_named_nearby() {
+    // Kawkab exists in Hama, Rural Damascus and Al-Hasakeh.
+    let (name, a1) = first_place("Rebels repelled a regime attack on Kawkab town in Hama.").expect("a place");
+    assert_eq!((name.as_str(), a1.as_str()), ("Kawkab", "SY05"));
+    // "Tal" alone is the At Tall district (Rural Damascus); "Tal Shiha in Hama" is not.
+    let (_, a1) = first_place("Rebels regained control over Tal Shiha in Hama.").expect("a place");
+    assert_eq!(a1, "SY05");
+    // Qualifier-less spelling of "Western Samadaniyeh" (Quneitra).
+    let (name, a1) = first_place("Rebels fought regime forces in Samadaniyeh.").expect("a place");
+    assert_eq!(a1, "SY14", "{name}");
+}
