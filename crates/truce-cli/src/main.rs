@@ -36,11 +36,14 @@ enum Command {
     /// Merge incidents and judge them against the agreements in force.
     Judge(commands::judge::Args),
     /// Write a bulletin for a period.
-    Bulletin(commands::later::Args),
+    Bulletin(commands::bulletin::Args),
     /// Export incidents and rulings (ACLED CSV, GeoJSON, JSON Lines).
-    Export(commands::later::Args),
+    Export(commands::export::Args),
     /// Serve the HTTP API and web dashboard.
-    Serve(commands::later::Args),
+    Serve(commands::serve::Args),
+    /// Manage users of the web dashboard and API.
+    #[command(subcommand)]
+    User(commands::user::Cmd),
     /// Manage agreements (add, list, show, diff).
     #[command(subcommand)]
     Agreement(commands::agreement::Cmd),
@@ -122,9 +125,10 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Extract(args) => commands::extract::run(config()?, args).await,
         Command::Judge(args) => commands::judge::run(config()?, args).await,
         Command::Agreement(cmd) => commands::agreement::run(config()?, cmd).await,
-        Command::Serve(_) => commands::later::say("serve", 5, "Server, web dashboard and guarantor hotline"),
-        Command::Bulletin(_) => commands::later::say("bulletin", 6, "Bulletins and exports"),
-        Command::Export(_) => commands::later::say("export", 6, "Bulletins and exports"),
+        Command::Serve(args) => commands::serve::run(config()?, args).await,
+        Command::User(cmd) => commands::user::run(config()?, cmd).await,
+        Command::Bulletin(args) => commands::bulletin::run(config()?, args).await,
+        Command::Export(args) => commands::export::run(config()?, args).await,
     }
 }
 

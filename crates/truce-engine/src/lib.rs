@@ -5,10 +5,15 @@
 //! merge, judge, tell) run as pure functions with "now" passed in.
 #![deny(missing_docs)]
 
+mod access;
 pub mod agreements;
 pub mod bench;
+mod browse;
+mod bulletin;
 mod demo;
 mod error;
+mod export;
+mod hotline;
 mod ingest;
 mod pipeline;
 mod registry;

@@ -10,9 +10,13 @@
 
 #[macro_use]
 mod macros;
+mod access;
 pub mod audit;
+mod browse;
 mod derived;
 mod error;
+mod export;
+mod hotline;
 mod rows;
 mod sql;
 

@@ -3,11 +3,15 @@
 pub mod agreement;
 pub mod audit;
 pub mod bench;
+pub mod bulletin;
 pub mod demo;
+pub mod export;
 pub mod extract;
 pub mod ingest;
 pub mod judge;
 pub mod later;
+pub mod serve;
+pub mod user;
 
 use truce_engine::{Engine, EngineConfig, IngestConfig};
 
