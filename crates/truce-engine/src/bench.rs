@@ -110,3 +110,82 @@ async fn run(what: &str, url: &str, corpus: &std::path::Path, n: usize) -> Resul
     }
     Ok(Figure { what: what.to_owned(), reports: n as u64, seconds })
 }
+
+/// Figures for the read step on one input file.
+#[derive(Debug, Clone)]
+pub struct ReadFigure {
+    /// The input's name.
+    pub input: String,
+    /// Reports read.
+    pub reports: u64,
+    /// Bytes of text read.
+    pub bytes: u64,
+    /// Wall-clock seconds on one thread (the read step only).
+    pub seconds: f64,
+    /// Incident mentions found.
+    pub mentions: u64,
+    /// Seconds to build the reference data (once per process).
+    pub refdata_seconds: f64,
+}
+
+impl ReadFigure {
+    /// Reports per second on one core.
+    pub fn reports_per_second(&self) -> f64 {
+        self.reports as f64 / self.seconds.max(1e-9)
+    }
+
+    /// Megabytes (10^6 bytes) per second on one core.
+    pub fn mb_per_second(&self) -> f64 {
+        self.bytes as f64 / 1e6 / self.seconds.max(1e-9)
+    }
+}
+
+/// Times the whole read step (cleaning, sentences, recognisers, mentions) on
+/// every report of a JSON Lines or text input, on the calling thread, `rounds`
+/// times, keeping the fastest round.
+pub fn read(path: &std::path::Path, rounds: u32) -> Result<ReadFigure, EngineError> {
+    let bytes = std::fs::read(path).map_err(|e| EngineError::User(format!("{}: {e}", path.display())))?;
+    let meta = truce_ingest::IngestMeta { received_at: jiff::Timestamp::UNIX_EPOCH, source: None };
+    let parsed = truce_ingest::parse_bytes(&path.display().to_string(), &bytes, &meta);
+    if let Some(e) = parsed.errors.first() {
+        return Err(EngineError::User(e.to_string()));
+    }
+    let t = Instant::now();
+    let refdata = crate::pipeline::refdata()?;
+    let refdata_seconds = t.elapsed().as_secs_f64();
+    let total: u64 = parsed.reports.iter().map(|r| r.content().len() as u64).sum();
+    let mut best = f64::MAX;
+    let mut mentions = 0;
+    for _ in 0..rounds.max(1) {
+        let t = Instant::now();
+        mentions = 0;
+        for r in &parsed.reports {
+            let input = truce_read::ReportInput {
+                id: r.id().as_str(),
+                name: &r.origin.name,
+                text: r.content(),
+                is_html: r.media_type == truce_model::MediaType::Html,
+                published: r.published_at,
+            };
+            let (reading, _) = truce_read::read(&input, refdata);
+            mentions += reading.mentions.len() as u64;
+        }
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    Ok(ReadFigure {
+        input: path.display().to_string(),
+        reports: parsed.reports.len() as u64,
+        bytes: total,
+        seconds: best,
+        mentions,
+        refdata_seconds,
+    })
+}
+
+/// Peak resident memory of this process (VmHWM), in megabytes, where Linux tells it.
+pub fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}

@@ -13,6 +13,16 @@ pub enum Cmd {
         #[arg(long, default_value = "postgres://root@127.0.0.1:5432/test")]
         postgres: String,
     },
+    /// Reports/s and MB/s per core for the whole read step, on JSON Lines inputs
+    /// (make them with `scripts/bench-read`, which also times the spaCy peer).
+    Read {
+        /// JSON Lines files of `{"id","text","published"?}`.
+        #[arg(required = true)]
+        inputs: Vec<std::path::PathBuf>,
+        /// Timed rounds per input; the fastest is kept.
+        #[arg(long, default_value_t = 3)]
+        rounds: u32,
+    },
 }
 
 pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
@@ -25,6 +35,30 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
             for f in figures {
                 println!("{:<18} {:>9} {:>9.3} {:>12.0}", f.what, f.reports, f.seconds, f.per_second());
             }
+            Ok(Outcome::Ok)
+        }
+        Cmd::Read { inputs, rounds } => {
+            println!(
+                "{:<40} {:>8} {:>10} {:>12} {:>9} {:>9}",
+                "bench read (1 thread)", "reports", "MB", "reports/s", "MB/s", "mentions"
+            );
+            let mut refdata = 0.0;
+            for path in inputs {
+                let f = truce_engine::bench::read(&path, rounds)?;
+                refdata = f.refdata_seconds.max(refdata);
+                let name = path.file_name().map_or_else(|| f.input.clone(), |n| n.to_string_lossy().into_owned());
+                println!(
+                    "{:<40} {:>8} {:>10.2} {:>12.0} {:>9.2} {:>9}",
+                    name,
+                    f.reports,
+                    f.bytes as f64 / 1e6,
+                    f.reports_per_second(),
+                    f.mb_per_second(),
+                    f.mentions
+                );
+            }
+            let peak = truce_engine::bench::peak_memory_mb().map_or_else(|| "n/a".to_owned(), |m| format!("{m:.0} MB"));
+            println!("reference data built in {refdata:.3} s; peak memory {peak}");
             Ok(Outcome::Ok)
         }
     }
