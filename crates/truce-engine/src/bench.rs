@@ -189,3 +189,95 @@ pub fn peak_memory_mb() -> Option<f64> {
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
+
+/// Merge quality on labelled pairs of reports: precision and recall of "these
+/// two reports describe the same incident".
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PairScore {
+    /// Same event, merged.
+    pub tp: u32,
+    /// Different events, merged.
+    pub fp: u32,
+    /// Same event, not merged.
+    pub fn_: u32,
+    /// Different events, kept apart.
+    pub tn: u32,
+}
+
+impl PairScore {
+    /// tp / (tp + fp).
+    pub fn precision(&self) -> f64 {
+        f64::from(self.tp) / f64::from((self.tp + self.fp).max(1))
+    }
+
+    /// tp / (tp + fn).
+    pub fn recall(&self) -> f64 {
+        f64::from(self.tp) / f64::from((self.tp + self.fn_).max(1))
+    }
+}
+
+/// Scores merge on a JSON Lines file of pairs:
+/// `{"a": {"id","text","published"}, "b": {…}, "same": bool}`. Two reports count
+/// as merged when one incident holds mentions from both.
+pub fn merge_pairs(path: &std::path::Path) -> Result<PairScore, EngineError> {
+    let text = std::fs::read_to_string(path).map_err(|e| EngineError::User(format!("{}: {e}", path.display())))?;
+    let refdata = crate::pipeline::refdata()?;
+    let mut score = PairScore::default();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let at = |m: &str| EngineError::User(format!("{}:{}: {m}", path.display(), i + 1));
+        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| at(&e.to_string()))?;
+        let same = v["same"].as_bool().ok_or_else(|| at("\"same\" must be true or false"))?;
+        let mut docs = Vec::new();
+        for side in ["a", "b"] {
+            let d = &v[side];
+            let body = d["text"].as_str().ok_or_else(|| at(&format!("{side}.text missing")))?.to_owned();
+            let published = d["published"].as_str().and_then(|p| p.get(..10)?.parse::<jiff::civil::Date>().ok());
+            let published = published
+                .and_then(|p| p.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok())
+                .map(|z| z.timestamp() + jiff::SignedDuration::from_hours(12));
+            docs.push((
+                truce_model::ReportId::for_content(format!("{side}{i}{body}").as_bytes()),
+                format!("{side}{i}"),
+                body,
+                published,
+            ));
+        }
+        let readings: Vec<truce_read::Reading> = docs
+            .iter()
+            .map(|(id, name, body, published)| {
+                let input = truce_read::ReportInput {
+                    id: id.as_str(),
+                    name,
+                    text: body,
+                    is_html: false,
+                    published: *published,
+                };
+                truce_read::read(&input, refdata).0
+            })
+            .collect();
+        let reports: Vec<truce_merge::ReadReport<'_>> = docs
+            .iter()
+            .zip(&readings)
+            .map(|((id, name, _, published), reading)| truce_merge::ReadReport {
+                id,
+                name,
+                source: None,
+                received_at: published.unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+                published: *published,
+                reading,
+            })
+            .collect();
+        let merged = truce_merge::merge(&reports);
+        let joined = merged.incidents.iter().any(|inc| {
+            inc.mentions.iter().any(|m| &m.report == reports[0].id)
+                && inc.mentions.iter().any(|m| &m.report == reports[1].id)
+        });
+        match (same, joined) {
+            (true, true) => score.tp += 1,
+            (false, true) => score.fp += 1,
+            (true, false) => score.fn_ += 1,
+            (false, false) => score.tn += 1,
+        }
+    }
+    Ok(score)
+}

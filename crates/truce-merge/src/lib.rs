@@ -181,7 +181,11 @@ struct Item<'a> {
 impl<'a> Item<'a> {
     fn new(report: usize, r: &ReadReport<'a>, m: &'a Mention) -> Self {
         let text = r.reading.clean.get(m.evidence.clone()).unwrap_or("");
-        let time = m.time.as_ref().map(|t| (t.from(), t.to()));
+        let time = m
+            .time
+            .clone()
+            .or_else(|| publication_day(r.published.unwrap_or(r.received_at)))
+            .map(|t| (t.from(), t.to()));
         Item { report, mention: m, text, shingles: Shingles::of(text), time }
     }
 }
@@ -192,53 +196,60 @@ struct Cluster<'a> {
 
 const HOUR_MS: i64 = 3_600_000;
 
+/// Whether two incident mentions can be the same event.
+fn compatible(head: &Item<'_>, it: &Item<'_>) -> bool {
+    if jaccard(&head.shingles, &it.shingles) >= 0.5 {
+        return true;
+    }
+    let (MentionKind::Incident { sub_event_type: a }, MentionKind::Incident { sub_event_type: b }) =
+        (&head.mention.kind, &it.mention.kind)
+    else {
+        return false;
+    };
+    if a.event_type() != b.event_type() {
+        return false;
+    }
+    // Same report, different sentences: separate incidents unless the text repeats.
+    if head.report == it.report {
+        return false;
+    }
+    let times_overlap = match (head.time, it.time) {
+        (Some((f1, t1)), Some((f2, t2))) => {
+            let slack = 6 * HOUR_MS;
+            f1.as_millisecond() - slack <= t2.as_millisecond() && f2.as_millisecond() - slack <= t1.as_millisecond()
+        }
+        _ => false,
+    };
+    if !times_overlap {
+        return false;
+    }
+    let places_close = match (&head.mention.place, &it.mention.place) {
+        (Some(p), Some(q)) if p.admin1_pcode == q.admin1_pcode => {
+            // Precise places must be within a few kilometres; a coarse place
+            // (a district or governorate) is compatible with anything inside it.
+            let km = LatLon::new(p.lat, p.lon).and_then(|x| LatLon::new(q.lat, q.lon).map(|y| x.km_to(y)));
+            match p.geo_precision.max(q.geo_precision) {
+                1 => km.is_ok_and(|d| d <= 10.0),
+                2 => km.is_ok_and(|d| d <= 30.0),
+                _ => true,
+            }
+        }
+        _ => false,
+    };
+    if !places_close {
+        return false;
+    }
+    let (xa, xb) = (&head.mention.actors, &it.mention.actors);
+    // Sources name the same party differently ("regime forces", "the Syrian army"):
+    // actors are compatible when they share an actor or an ACLED actor class.
+    xa.is_empty()
+        || xb.is_empty()
+        || xa.iter().any(|a| xb.iter().any(|b| a.key == b.key || (a.inter > 0 && a.inter == b.inter)))
+}
+
 impl<'a> Cluster<'a> {
     fn accepts(&self, it: &Item<'_>) -> bool {
-        let head = &self.items[0];
-        if jaccard(&head.shingles, &it.shingles) >= 0.5 {
-            return true;
-        }
-        let (MentionKind::Incident { sub_event_type: a }, MentionKind::Incident { sub_event_type: b }) =
-            (&head.mention.kind, &it.mention.kind)
-        else {
-            return false;
-        };
-        if a.event_type() != b.event_type() {
-            return false;
-        }
-        // Same report, different sentences: separate incidents unless the text repeats.
-        if head.report == it.report {
-            return false;
-        }
-        let times_overlap = match (head.time, it.time) {
-            (Some((f1, t1)), Some((f2, t2))) => {
-                let slack = 6 * HOUR_MS;
-                f1.as_millisecond() - slack <= t2.as_millisecond() && f2.as_millisecond() - slack <= t1.as_millisecond()
-            }
-            _ => false,
-        };
-        if !times_overlap {
-            return false;
-        }
-        let places_close = match (&head.mention.place, &it.mention.place) {
-            (Some(p), Some(q)) => {
-                let km = LatLon::new(p.lat, p.lon)
-                    .and_then(|x| LatLon::new(q.lat, q.lon).map(|y| x.km_to(y)))
-                    .unwrap_or(f64::MAX);
-                let limit = match p.geo_precision.max(q.geo_precision) {
-                    1 => 5.0,
-                    2 => 25.0,
-                    _ => f64::MAX,
-                };
-                p.admin1_pcode == q.admin1_pcode && km <= limit
-            }
-            _ => false,
-        };
-        if !places_close {
-            return false;
-        }
-        let (xa, xb) = (&head.mention.actors, &it.mention.actors);
-        xa.is_empty() || xb.is_empty() || xa.iter().any(|a| xb.iter().any(|b| a.key == b.key))
+        self.items.iter().any(|head| compatible(head, it))
     }
 
     fn build(self, reports: &[ReadReport<'_>], origins: &[usize]) -> Option<MergedIncident> {

@@ -23,6 +23,11 @@ pub enum Cmd {
         #[arg(long, default_value_t = 3)]
         rounds: u32,
     },
+    /// Merge precision and recall on labelled report pairs (`scripts/eval` builds them).
+    MergePairs {
+        /// JSON Lines of `{"a":{"id","text","published"},"b":{…},"same":bool}`.
+        pairs: std::path::PathBuf,
+    },
 }
 
 pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
@@ -59,6 +64,19 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
             }
             let peak = truce_engine::bench::peak_memory_mb().map_or_else(|| "n/a".to_owned(), |m| format!("{m:.0} MB"));
             println!("reference data built in {refdata:.3} s; peak memory {peak}");
+            Ok(Outcome::Ok)
+        }
+        Cmd::MergePairs { pairs } => {
+            let s = truce_engine::bench::merge_pairs(&pairs)?;
+            println!(
+                "merge pairs: precision {:.3} recall {:.3} (tp {} fp {} fn {} tn {})",
+                s.precision(),
+                s.recall(),
+                s.tp,
+                s.fp,
+                s.fn_,
+                s.tn
+            );
             Ok(Outcome::Ok)
         }
     }
