@@ -16,6 +16,7 @@ mod export;
 mod hotline;
 mod ingest;
 mod pipeline;
+mod propose;
 mod registry;
 
 use jiff::Timestamp;
@@ -24,6 +25,7 @@ use truce_store::{Backend, ChainReport, Store};
 pub use error::EngineError;
 pub use ingest::{IngestRequest, IngestSummary, ItemOutcome, Progress};
 pub use pipeline::{AgreementVersion, Analysis, JudgeRequest, extract_files};
+pub use propose::{Proposal, ProposedField};
 pub use truce_ingest::{IngestConfig, IngestError, Input};
 pub use truce_read::ExtractRecord;
 pub use truce_store::Stored;

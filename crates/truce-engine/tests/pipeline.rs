@@ -88,3 +88,41 @@ async fn agreement_edits_make_new_versions_that_rulings_use() {
     let err = e.add_agreement("key = \"x\"\n").await.unwrap_err();
     assert!(err.to_string().contains("missing field"), "{err}");
 }
+
+#[tokio::test]
+async fn the_seeds_propose_the_december_ceasefire_with_sources() {
+    let db = TestDb::sqlite();
+    let e = engine(&db).await;
+    e.load_examples().await.unwrap();
+    let p = e.propose_agreement(None).await.unwrap();
+    let field = |f: &str| p.fields.iter().find(|x| x.field == f).map(|x| x.value.clone());
+    for f in &p.fields {
+        eprintln!("{} = {} ({} sources)", f.field, f.value, f.sources.len());
+        assert!(!f.sources.is_empty(), "{} has no source", f.field);
+    }
+    assert!(
+        field("effective.from_local").is_some_and(|v| v.contains("2016-12-29T22:00:00Z")),
+        "{:?}",
+        field("effective.from_local")
+    );
+    assert_eq!(field("scope.country").as_deref(), Some("SY"));
+    assert_eq!(field("signatory_count").as_deref(), Some("7"));
+    assert_eq!(field("fighters_covered").as_deref(), Some("62000"));
+    assert_eq!(field("instruments").as_deref(), Some("3"));
+    for g in ["russia", "turkey", "iran"] {
+        assert!(field(&format!("guarantor.{g}")).is_some(), "guarantor {g} missing: {:#?}", p.fields);
+    }
+    assert!(field("guarantor.russia").unwrap().contains("government"));
+    assert!(field("guarantor.turkey").unwrap().contains("opposition"));
+    assert!(field("guarantor.iran").unwrap().starts_with("monitor for government"), "{:?}", field("guarantor.iran"));
+    assert!(field("guarantor.russia").unwrap().starts_with("guarantee"));
+    assert!(
+        field("exclusions.islamic-state").is_some() && field("exclusions.nusra-jfs-hts").is_some(),
+        "{:#?}",
+        p.fields
+    );
+    assert_eq!(field("exclusions.linkage").as_deref(), Some("linked_to"));
+    // The draft is a valid agreement file; adding it is the person's confirmation.
+    let (key, v, new) = e.add_agreement(&p.toml).await.unwrap_or_else(|err| panic!("{err}\n{}", p.toml));
+    assert_eq!((key.as_str(), v, new), ("draft-ceasefire-2016-12-30", 1, true));
+}

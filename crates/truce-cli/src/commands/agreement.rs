@@ -26,6 +26,13 @@ pub enum Cmd {
         #[arg(long)]
         version: Option<u32>,
     },
+    /// Propose an agreement from the agreement-term mentions in the stored reports;
+    /// prints a draft file whose every field cites its sources. Review it, then `add` it.
+    Propose {
+        /// Use only reports received by this time (RFC 3339).
+        #[arg(long)]
+        as_of: Option<String>,
+    },
     /// Show what changed between two versions (default: the last two).
     Diff {
         /// The agreement key.
@@ -69,6 +76,18 @@ pub async fn run(config: Config, cmd: Cmd) -> anyhow::Result<Outcome> {
                     a.title
                 );
             }
+            Ok(Outcome::Ok)
+        }
+        Cmd::Propose { as_of } => {
+            let as_of = match as_of {
+                Some(s) => Some(s.parse::<Timestamp>().map_err(|e| UserError(format!("--as-of {s:?}: {e}")))?),
+                None => None,
+            };
+            let p = engine.propose_agreement(as_of).await?;
+            for f in &p.fields {
+                eprintln!("proposed {:<28} {}  ({} source(s))", f.field, f.value, f.sources.len());
+            }
+            print!("{}", p.toml);
             Ok(Outcome::Ok)
         }
         Cmd::Show { key, version } => {

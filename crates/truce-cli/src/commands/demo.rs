@@ -27,6 +27,23 @@ pub async fn run(args: Args) -> anyhow::Result<Outcome> {
         let what = if i.stored == truce_engine::Stored::New { "stored" } else { "already known" };
         println!("  {what:<14}{}  {}", &i.id[..12], i.name);
     }
+    let analysis = engine.judge(&truce_engine::JudgeRequest::default()).await?;
+    let violations: Vec<_> = analysis.rulings.iter().filter(|r| r.verdict == "violation").collect();
+    println!(
+        "  judged: {} incidents, {} rulings, {} violations",
+        analysis.incidents.len(),
+        analysis.rulings.len(),
+        violations.len()
+    );
+    for r in violations.iter().take(8) {
+        println!(
+            "    violation of {} at {} in {}: tell {}",
+            r.agreement.key,
+            &r.incident.time_utc[0][..16],
+            r.incident.admin1.as_deref().unwrap_or("?"),
+            r.guarantors.join(", ")
+        );
+    }
     let audit = engine.audit_verify().await?;
     println!(
         "  {} reports in store; event log: {} entries, intact: {}",
@@ -34,7 +51,7 @@ pub async fn run(args: Args) -> anyhow::Result<Outcome> {
         audit.entries,
         audit.first_break.is_none()
     );
-    println!("  next: `truce judge` and the web dashboard land with issues 4 and 5.");
+    println!("  try: truce judge --db {} --jsonl | head -1", args.demo_db);
     engine.close().await;
     Ok(Outcome::Ok)
 }
