@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use jiff::civil::Date;
 
 use crate::ReadError;
+use crate::names::NameIndex;
 use crate::text::{Stream, Token, fold_name};
 
 /// One actor of the registry.
@@ -67,8 +67,7 @@ struct Pat {
 pub struct Registry {
     /// Actors, resolved targets included.
     pub actors: Vec<ActorEntry>,
-    ac: AhoCorasick,
-    pats: Vec<Vec<Pat>>,
+    index: NameIndex<Vec<Pat>>,
 }
 
 fn date(v: Option<&toml::Value>) -> Option<Date> {
@@ -152,12 +151,7 @@ impl Registry {
         }
         let mut keys: Vec<(String, Vec<Pat>)> = pats.into_iter().collect();
         keys.sort_by(|a, b| a.0.cmp(&b.0));
-        let strings: Vec<String> = keys.iter().map(|(k, _)| format!("{k} ")).collect();
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&strings)
-            .map_err(|e| ReadError::Data(format!("actor automaton: {e}")))?;
-        Ok(Self { actors, ac, pats: keys.into_iter().map(|(_, p)| p).collect() })
+        Ok(Self { actors, index: NameIndex::build(keys) })
     }
 
     /// Index of an actor by key.
@@ -168,24 +162,20 @@ impl Registry {
     /// Finds actor references: longest non-overlapping matches, acronyms checked case-sensitively.
     pub fn find(&self, text: &str, tokens: &[Token], exact: &Stream) -> Vec<ActorHit> {
         let mut raw: Vec<ActorHit> = Vec::new();
-        for m in self.ac.find_overlapping_iter(&exact.text) {
-            let s = m.start();
-            if s > 0 && exact.text.as_bytes()[s - 1] != b' ' {
-                continue;
-            }
-            let Some(tr) = exact.tokens_for(s, m.end() - 1) else { continue };
+        self.index.find(exact, |s, e, pats| {
+            let Some(tr) = exact.tokens_for(s, e) else { return };
             let range = tokens[tr.start].range.start..tokens[tr.end - 1].range.end;
             let surface = &text[range.clone()];
-            let pick = self.pats[m.pattern().as_usize()].iter().find(|p| match &p.acronym {
-                Some(a) => surface == a || surface.replace(['-', ' '], "") == a.replace(['-', ' '], ""),
+            let pick = pats.iter().find(|p| match &p.acronym {
+                Some(a) => surface == a || same_letters(surface, a),
                 None => true,
             });
-            let Some(p) = pick else { continue };
+            let Some(p) = pick else { return };
             if p.acronym.is_none() && is_short_caps_needed(surface) {
-                continue;
+                return;
             }
             raw.push(ActorHit { tokens: tr, range, actor: p.actor, generic: p.generic });
-        }
+        });
         raw.sort_by(|a, b| {
             (b.tokens.len(), std::cmp::Reverse(a.tokens.start))
                 .cmp(&(a.tokens.len(), std::cmp::Reverse(b.tokens.start)))
@@ -200,6 +190,12 @@ impl Registry {
         taken.sort_by_key(|h| h.tokens.start);
         taken
     }
+}
+
+/// True when `a` and `b` are equal once hyphens and spaces are removed.
+fn same_letters(a: &str, b: &str) -> bool {
+    let keep = |c: &char| *c != '-' && *c != ' ';
+    a.chars().filter(keep).eq(b.chars().filter(keep))
 }
 
 /// Very short lowercase words ("is", "an") only count when written as acronyms.

@@ -5,10 +5,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
-
 use crate::ReadError;
 use crate::csv::{col, records};
+use crate::names::NameIndex;
 use crate::text::{Stream, Token, fold_name};
 
 /// What kind of place an entry is.
@@ -86,10 +85,8 @@ pub struct Gazetteer {
     pub admin2: Vec<Admin>,
     /// All entries.
     pub entries: Vec<Entry>,
-    exact: AhoCorasick,
-    exact_ids: Vec<Vec<u32>>,
-    skel: AhoCorasick,
-    skel_ids: Vec<Vec<u32>>,
+    exact: NameIndex<Vec<u32>>,
+    skel: NameIndex<Vec<u32>>,
 }
 
 const STOP: &[&str] = &[
@@ -746,47 +743,34 @@ impl Gazetteer {
             }
         }
         exact.extend(base_keys);
-        let build = |m: HashMap<String, Vec<u32>>| -> Result<(AhoCorasick, Vec<Vec<u32>>), ReadError> {
+        let build = |m: HashMap<String, Vec<u32>>| -> NameIndex<Vec<u32>> {
             let mut keys: Vec<(String, Vec<u32>)> = m.into_iter().collect();
             keys.sort();
-            let pats: Vec<String> = keys.iter().map(|(k, _)| format!("{k} ")).collect();
-            let ac = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&pats)
-                .map_err(|e| ReadError::Data(format!("gazetteer automaton: {e}")))?;
-            Ok((ac, keys.into_iter().map(|(_, v)| v).collect()))
+            NameIndex::build(keys)
         };
-        let (exact, exact_ids) = build(exact)?;
-        let (skel, skel_ids) = build(skel)?;
-        Ok(Self { admin1, admin2, entries: b.entries, exact, exact_ids, skel, skel_ids })
+        Ok(Self { admin1, admin2, entries: b.entries, exact: build(exact), skel: build(skel) })
     }
 
     /// Finds place names in a text: longest non-overlapping matches, exact matches first.
     pub fn find(&self, text: &str, tokens: &[Token], exact: &Stream, skel: &Stream) -> Vec<Hit> {
         let mut raw: Vec<Hit> = Vec::new();
-        for (ac, ids, st, is_exact) in
-            [(&self.exact, &self.exact_ids, exact, true), (&self.skel, &self.skel_ids, skel, false)]
-        {
-            for m in ac.find_overlapping_iter(&st.text) {
-                let s = m.start();
-                if s > 0 && st.text.as_bytes()[s - 1] != b' ' {
-                    continue;
-                }
-                let Some(tr) = st.tokens_for(s, m.end() - 1) else { continue };
+        for (idx, st, is_exact) in [(&self.exact, exact, true), (&self.skel, skel, false)] {
+            idx.find(st, |s, e, ids| {
+                let Some(tr) = st.tokens_for(s, e) else { return };
                 let first = &text[tokens[tr.start].range.clone()];
                 let c0 = first.chars().next().unwrap_or('a');
                 if c0.is_lowercase() || c0.is_ascii_digit() {
-                    continue;
+                    return;
                 }
                 // A generic toponym head alone ("Tal", "Kafr", "Deir") followed by another
                 // capitalised word is the start of a longer, unknown name ("Tal Shiha").
-                if tr.len() == 1 && NAME_HEADS.contains(&st.text[s..m.end() - 1].trim_end()) {
+                if tr.len() == 1 && NAME_HEADS.contains(&&st.text[s..e]) {
                     let joined = !tokens[tr.start].punct_after;
                     let next_cap = tokens.get(tr.end).is_some_and(|t| {
                         !t.number && text[t.range.clone()].chars().next().is_some_and(|c| c.is_uppercase())
                     });
                     if joined && next_cap {
-                        continue;
+                        return;
                     }
                 }
                 // A skeleton match needs a locative word before it ("in Hazrma").
@@ -831,7 +815,7 @@ impl Gazetteer {
                         )
                     });
                     if !ok {
-                        continue;
+                        return;
                     }
                 }
                 // A single word opening a sentence is usually not a place ("Amid ...").
@@ -845,16 +829,16 @@ impl Gazetteer {
                 {
                     let w = first.to_ascii_lowercase();
                     if !matches!(w.as_str(), "aleppo" | "damascus" | "homs" | "hama" | "idlib" | "raqqa" | "daraa") {
-                        continue;
+                        return;
                     }
                 }
                 raw.push(Hit {
                     range: tokens[tr.start].range.start..tokens[tr.end - 1].range.end,
                     tokens: tr,
-                    cands: ids[m.pattern().as_usize()].clone(),
+                    cands: ids.clone(),
                     exact: is_exact,
                 });
-            }
+            });
         }
         // Prefer longer spans, then exact matches; drop overlaps.
         raw.sort_by(|a, b| {

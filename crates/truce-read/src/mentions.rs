@@ -9,6 +9,7 @@ use truce_model::{Diagnostic, Severity, SubEventType, TimeRef};
 
 use crate::actors::ActorHit;
 use crate::gazetteer::{Hit, Kind};
+use crate::keywords::{Kw, Lc};
 use crate::text::{Token, streams, tokenize};
 use crate::times::{TimeCtx, anchored};
 use crate::{
@@ -17,18 +18,6 @@ use crate::{
 };
 
 const _: fn() -> Option<ReadError> = || None;
-
-fn has(words: &[String], w: &[&str]) -> bool {
-    words.iter().any(|x| w.contains(&x.as_str()))
-}
-
-fn has_prefix(words: &[String], p: &[&str]) -> bool {
-    words.iter().any(|x| p.iter().any(|q| x.starts_with(q)))
-}
-
-fn phrase(lc: &str, ps: &[&str]) -> bool {
-    ps.iter().any(|p| lc.contains(p))
-}
 
 /// Nouns that make a captured or seized object a place ("captured a hill").
 const PLACE_NOUNS: &[&str] = &[
@@ -105,57 +94,19 @@ const NON_PLACE_OBJECTS: &[&str] = &[
 
 /// True when a sentence says that ground changed hands: a control verb whose
 /// object is a place, not people or equipment ("captured two soldiers").
-fn territory_cue(lc: &str, w: &[String]) -> bool {
-    if phrase(
-        lc,
-        &[
-            "took control",
-            "take control",
-            "taking control",
-            "gained control",
-            "gain control",
-            "regain control",
-            "regained control",
-            "control of",
-            "control over",
-            "controlled",
-            "controlling",
-            "taking it over",
-            "took over",
-            "take over",
-            "taken over",
-            "fell to",
-            "fell into",
-            "took back",
-            "expelled",
-            "liberated",
-            "retreated from",
-            "withdrew from",
-            "cleared",
-            "overran",
-            "overrun",
-            "overtook",
-            "stormed",
-            "recaptured",
-            "retook",
-            "retake",
-            "retaking",
-            "regained",
-            "restored control",
-            "full control",
-        ],
-    ) {
-        return !phrase(lc, &["control of the situation", "under the control of"]);
+fn territory_cue(lc: &Lc, w: &[&str]) -> bool {
+    if lc.any(Kw::TakeControl) {
+        return !lc.any(Kw::ControlIdiom);
     }
     for (i, x) in w.iter().enumerate() {
         let verb = matches!(
-            x.as_str(),
+            *x,
             "captured" | "capturing" | "captures" | "capture" | "seized" | "seizing" | "seizes" | "took" | "takes"
         );
-        let motion = matches!(x.as_str(), "advanced" | "advances" | "advance" | "advancing" | "pushed" | "pushes");
+        let motion = matches!(*x, "advanced" | "advances" | "advance" | "advancing" | "pushed" | "pushes");
         if motion {
             // "advanced in X" / "advance towards X": ground gained unless it is an attempt.
-            if w.get(i + 1).is_some_and(|n| matches!(n.as_str(), "in" | "into" | "on" | "towards" | "toward" | "to")) {
+            if w.get(i + 1).is_some_and(|n| matches!(*n, "in" | "into" | "on" | "towards" | "toward" | "to")) {
                 return true;
             }
             continue;
@@ -163,12 +114,12 @@ fn territory_cue(lc: &str, w: &[String]) -> bool {
         if !verb {
             continue;
         }
-        let next: Vec<&str> = w[i + 1..(i + 5).min(w.len())].iter().map(String::as_str).collect();
+        let next: &[&str] = &w[i + 1..(i + 5).min(w.len())];
         let Some(&first) = next.first() else { continue };
-        if matches!(x.as_str(), "took" | "takes") && !matches!(first, "the" | "back") {
+        if matches!(*x, "took" | "takes") && !matches!(first, "the" | "back") {
             continue;
         }
-        if matches!(x.as_str(), "took" | "takes") && first == "the" {
+        if matches!(*x, "took" | "takes") && first == "the" {
             // "took the town of X", not "took the initiative".
             if next.get(1).is_some_and(|n| PLACE_NOUNS.contains(n)) {
                 return true;
@@ -186,7 +137,7 @@ fn territory_cue(lc: &str, w: &[String]) -> bool {
             }
             continue;
         }
-        if w.get(i.wrapping_sub(1)).is_some_and(|p| matches!(p.as_str(), "were" | "was" | "been" | "be")) {
+        if w.get(i.wrapping_sub(1)).is_some_and(|p| matches!(*p, "were" | "was" | "been" | "be")) {
             continue;
         }
         return true;
@@ -195,129 +146,58 @@ fn territory_cue(lc: &str, w: &[String]) -> bool {
 }
 
 /// Event classes a sentence shows, strongest first.
-fn classify(lc: &str, w: &[String]) -> Option<SubEventType> {
+fn classify(lc: &Lc, w: &[&str]) -> Option<SubEventType> {
     use SubEventType as S;
-    let attempt = phrase(
-        lc,
-        &[
-            "attempt",
-            "tried to",
-            "trying to",
-            "failed to",
-            "bid to",
-            "repelled",
-            "repulsed",
-            "thwarted",
-            "foiled",
-            "partial control",
-            "nearly regained",
-            "hold off",
-            "counter-attack",
-            "counter attack",
-            "unsuccessful",
-        ],
-    );
+    let attempt = lc.any(Kw::Attempt);
     let territory = territory_cue(lc, w);
-    let clash = has_prefix(
-        w,
-        &["clash", "battl", "fought", "fight", "firefight", "skirmish", "gunfight", "ambush", "sniper", "engag"],
-    ) || phrase(
-        lc,
-        &[
-            "exchange of fire",
-            "opened fire",
-            "exchanged fire",
-            "attacked",
-            "attack on",
-            "assault",
-            "offensive",
-            "infiltrat",
-            "combat",
-            "gunfire",
-            "attacks on",
-            "attack against",
-            "exchange of targeting",
-            "fire exchange",
-            "exchanged targeting",
-            "machine gun",
-            "machine-gun",
-            "repelled",
-            "repulsed",
-            "hold off",
-        ],
-    );
+    let clash = lc.any(Kw::ClashWord) || lc.any(Kw::ClashPhrase);
     if territory && !attempt {
         return Some(S::GovernmentRegainsTerritory);
     }
-    if phrase(lc, &["chemical", "sarin", "chlorine", "nerve agent", "toxic gas", "poison gas", "poisonous gas"])
-        && !clash
-    {
+    if lc.any(Kw::Chemical) && !clash {
         return Some(S::ChemicalWeapon);
     }
     if clash {
         return Some(S::ArmedClash);
     }
-    if has_prefix(w, &["suicide"]) {
+    if lc.any(Kw::Suicide) {
         return Some(S::SuicideBomb);
     }
-    if has_prefix(w, &["airstrike", "warplane", "aerial", "helicopter", "drone", "jets"])
-        || phrase(lc, &["air strike", "air raid", "barrel bomb", "air force", "aircraft", "bombing raid", "raids"])
-    {
+    if lc.any(Kw::AirWord) || lc.any(Kw::AirPhrase) {
         return Some(S::AirDroneStrike);
     }
-    if has_prefix(w, &["shell", "mortar", "artillery", "rocket", "missile", "bombard", "cannon"]) {
+    if lc.any(Kw::ShellWord) {
         return Some(S::ShellingArtilleryMissileAttack);
     }
-    if has_prefix(w, &["grenade"]) {
+    if lc.any(Kw::Grenade) {
         return Some(S::Grenade);
     }
-    if phrase(
-        lc,
-        &[
-            "explosive",
-            "landmine",
-            " mine ",
-            "car bomb",
-            "booby",
-            "ied",
-            "blast",
-            "explosion",
-            "exploded",
-            "bomb attack",
-            "bomb went off",
-            "detonat",
-        ],
-    ) {
+    if lc.any(Kw::Explosive) {
         return Some(S::RemoteExplosiveLandmineIed);
     }
-    if has_prefix(w, &["kidnap", "abduct"]) {
+    if lc.any(Kw::Kidnap) {
         return Some(S::AbductionForcedDisappearance);
     }
-    if has(w, &["executed", "massacre", "massacred", "shot", "murdered", "assassinated", "tortured"]) {
+    if lc.any(Kw::AttackWord) {
         return Some(S::Attack);
     }
-    if has(w, &["killed", "killing", "dead", "died"])
-        && !phrase(
-            lc,
-            &["war has killed", "conflict has killed", "has killed more", "have been killed since", "killed more than"],
-        )
-    {
+    if lc.any(Kw::KilledWord) && !lc.any(Kw::WarToll) {
         return Some(S::Attack);
     }
-    if has(w, &["arrested", "detained", "arrests", "raid"]) {
+    if lc.any(Kw::ArrestWord) {
         return Some(S::Arrests);
     }
-    if has_prefix(w, &["protest", "demonstrat"]) {
+    if lc.any(Kw::Protest) {
         return Some(S::PeacefulProtest);
     }
-    if phrase(lc, &["intercepted", "shot down", "defused", "dismantled"]) {
+    if lc.any(Kw::Disrupted) {
         return Some(S::DisruptedWeaponsUse);
     }
     None
 }
 
-fn modality(lc: &str, w: &[String], time: Option<&TimeRef>, today: Option<Date>, tz: &jiff::tz::TimeZone) -> Modality {
-    if phrase(lc, &["denied", "denies", "deny ", "did not happen", "rejected reports", "no clashes"]) {
+fn modality(lc: &Lc, time: Option<&TimeRef>, today: Option<Date>, tz: &jiff::tz::TimeZone) -> Modality {
+    if lc.any(Kw::Denied) {
         return Modality::Denied;
     }
     if let (Some(t), Some(d)) = (time, today) {
@@ -326,26 +206,13 @@ fn modality(lc: &str, w: &[String], time: Option<&TimeRef>, today: Option<Date>,
             return Modality::Background;
         }
     }
-    if phrase(
-        lc,
-        &[
-            "since 2011",
-            "since the start of the war",
-            "since the war began",
-            "has killed more than",
-            "have killed more than",
-            "in recent years",
-            "earlier this year",
-            "last year",
-        ],
-    ) {
+    if lc.any(Kw::Background) {
         return Modality::Background;
     }
-    if has(w, &["if", "could", "might", "unless", "would"]) && !has(w, &["killed", "clashes", "died"]) {
+    if lc.any(Kw::HypoWord) && !lc.any(Kw::HypoBlock) {
         return Modality::Hypothetical;
     }
-    if has(w, &["will", "plans", "planned", "scheduled"]) || phrase(lc, &["set to", "expected to", "is to ", "are to "])
-    {
+    if lc.any(Kw::PlannedWord) || lc.any(Kw::PlannedPhrase) {
         return Modality::Planned;
     }
     Modality::Reported
@@ -353,6 +220,8 @@ fn modality(lc: &str, w: &[String], time: Option<&TimeRef>, today: Option<Date>,
 
 struct Ctx<'a> {
     text: &'a str,
+    /// `text` lower-cased (ASCII), byte for byte.
+    lower: &'a str,
     tokens: Vec<Token>,
     places: Vec<(Hit, u32)>,
     actors: Vec<ActorHit>,
@@ -364,8 +233,8 @@ fn words_of(ctx: &Ctx, r: &Range<usize>) -> Range<usize> {
     a..b
 }
 
-fn lw(ctx: &Ctx, i: usize) -> String {
-    ctx.tokens.get(i).map(|t| ctx.text[t.range.clone()].to_ascii_lowercase()).unwrap_or_default()
+fn lw<'a>(ctx: &Ctx<'a>, i: usize) -> &'a str {
+    ctx.tokens.get(i).map(|t| &ctx.lower[t.range.clone()]).unwrap_or_default()
 }
 
 /// A governorate, district or point that a hit pins down unambiguously.
@@ -538,9 +407,8 @@ const LOCATIVE: &[&str] = &[
 ];
 
 /// Picks and relates the place of an incident sentence.
-fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>) -> Option<ResolvedPlace> {
+fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, lc: &Lc) -> Option<ResolvedPlace> {
     let g = &rd.gaz;
-    let lc = ctx.text[sent.clone()].to_ascii_lowercase();
     let mut best: Option<(f32, usize)> = None;
     for (k, (h, id)) in ctx.places.iter().enumerate() {
         if h.range.start < sent.start || h.range.end > sent.end {
@@ -551,23 +419,20 @@ fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>) -> Option<Resolv
         }
         let e = &g.entries[*id as usize];
         let t0 = h.tokens.start;
-        let prev = if t0 > 0 { lw(ctx, t0 - 1) } else { String::new() };
-        let prev2 = if t0 > 1 { lw(ctx, t0 - 2) } else { String::new() };
+        let prev = if t0 > 0 { lw(ctx, t0 - 1) } else { "" };
+        let prev2 = if t0 > 1 { lw(ctx, t0 - 2) } else { "" };
         let mut s = match e.kind {
             Kind::Community | Kind::Neighbourhood | Kind::Site => 2.0,
             Kind::Region => 1.8,
             Kind::District | Kind::SubDistrict => 1.2,
             Kind::Governorate => 0.8,
         };
-        if LOCATIVE.contains(&prev.as_str())
-            || LOCATIVE.contains(&prev2.as_str())
-            || prev == "the" && LOCATIVE.contains(&prev2.as_str())
-        {
+        if LOCATIVE.contains(&prev) || LOCATIVE.contains(&prev2) || prev == "the" && LOCATIVE.contains(&prev2) {
             s += 3.0;
         }
         let after = lw(ctx, h.tokens.end);
         if ctx.tokens[h.tokens.end - 1].hyphen_after && ctx.places.iter().any(|(o, _)| o.tokens.start == h.tokens.end)
-            || matches!(after.as_str(), "highway" | "road")
+            || matches!(after, "highway" | "road")
         {
             s -= 3.0;
         }
@@ -602,16 +467,16 @@ fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>) -> Option<Resolv
         }
         let e = &g.entries[*id as usize];
         let t0 = h.tokens.start;
-        let before: Vec<String> = (t0.saturating_sub(4)..t0).map(|i| lw(ctx, i)).collect();
-        let after: Vec<String> = (h.tokens.end..h.tokens.end + 3).map(|i| lw(ctx, i)).collect();
+        let before: Vec<&str> = (t0.saturating_sub(4)..t0).map(|i| lw(ctx, i)).collect();
+        let after: Vec<&str> = (h.tokens.end..h.tokens.end + 3).map(|i| lw(ctx, i)).collect();
         let countryside =
-            before.iter().any(|w| w == "countryside" || w == "rural" || w == "suburbs" || w == "outskirts")
-                || after.first().is_some_and(|w| w == "countryside" || w == "suburbs" || w == "outskirts")
+            before.iter().any(|w| *w == "countryside" || *w == "rural" || *w == "suburbs" || *w == "outskirts")
+                || after.first().is_some_and(|w| *w == "countryside" || *w == "suburbs" || *w == "outskirts")
                 || after.len() > 1 && after[0] == "s" && after[1] == "countryside";
         // The outskirts of Damascus (or of one of its quarters) are still the city;
         // its countryside and suburbs are Rural Damascus.
         let outskirts_only =
-            !before.iter().chain(after.iter()).any(|w| w == "countryside" || w == "rural" || w == "suburbs");
+            !before.iter().chain(after.iter()).any(|w| *w == "countryside" || *w == "rural" || *w == "suburbs");
         let damascus = g.admin1[e.admin1].pcode == "SY01" && !outskirts_only;
         if countryside {
             let a1 = if damascus { g.admin1_by_pcode("SY03") } else { None };
@@ -620,7 +485,7 @@ fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>) -> Option<Resolv
         }
         let near = before.iter().any(|w| {
             matches!(
-                w.as_str(),
+                *w,
                 "near"
                     | "around"
                     | "outside"
@@ -646,14 +511,14 @@ fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>) -> Option<Resolv
                     | "northeastern"
             )
         });
-        let province = after.first().is_some_and(|w| matches!(w.as_str(), "province" | "governorate"));
+        let province = after.first().is_some_and(|w| matches!(*w, "province" | "governorate"));
         let precision = if province || e.kind == Kind::Governorate {
             if province && e.kind != Kind::Governorate {
                 // "Idlib province": the governorate.
                 return Some(resolved(rd, g.governorate_entry(e.admin1).unwrap_or(*id), None, 3, None));
             }
             3
-        } else if before.iter().any(|w| w == "boundary") {
+        } else if before.contains(&"boundary") {
             3
         } else if near || matches!(e.kind, Kind::District | Kind::SubDistrict | Kind::Region) {
             2
@@ -662,7 +527,7 @@ fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>) -> Option<Resolv
         };
         return Some(resolved(rd, *id, None, precision, None));
     }
-    if phrase(&lc, &["near the capital", "outside the capital", "around the capital", "the capital's"]) {
+    if lc.any(Kw::Capital) {
         let id = g.entries.iter().position(|e| e.kind == Kind::Community && e.rank == 0)?;
         return Some(resolved(rd, id as u32, Some("Damascus".into()), 2, None));
     }
@@ -674,7 +539,7 @@ fn principal_actors(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, date: Option<D
     // A leading "Amid ..., " / "Under ... cover, " clause is context.
     let first = lw(ctx, wr.start);
     let mut skip_until = wr.start;
-    if matches!(first.as_str(), "amid" | "under" | "amidst" | "despite" | "following" | "after" | "with") {
+    if matches!(first, "amid" | "under" | "amidst" | "despite" | "following" | "after" | "with") {
         if let Some(k) = (wr.start..wr.end)
             .find(|&i| ctx.tokens[i].punct_after && ctx.text[ctx.tokens[i].range.end..].starts_with(','))
         {
@@ -687,11 +552,11 @@ fn principal_actors(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, date: Option<D
             continue;
         }
         let t0 = a.tokens.start;
-        let window: Vec<String> = (t0.saturating_sub(3).max(wr.start)..t0).map(|i| lw(ctx, i)).collect();
+        let window: Vec<&str> = (t0.saturating_sub(3).max(wr.start)..t0).map(|i| lw(ctx, i)).collect();
         let assoc = window
             .iter()
-            .any(|w| matches!(w.as_str(), "backed" | "supported" | "aided" | "accompanied" | "alongside" | "support"))
-            && !window.iter().any(|w| w == "and");
+            .any(|w| matches!(*w, "backed" | "supported" | "aided" | "accompanied" | "alongside" | "support"))
+            && !window.contains(&"and");
         if assoc && !out.is_empty() {
             continue;
         }
@@ -704,18 +569,13 @@ fn principal_actors(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, date: Option<D
     out
 }
 
-fn territory_type(rd: &RefData, actors: &[ResolvedActor], lc: &str) -> SubEventType {
+fn territory_type(rd: &RefData, actors: &[ResolvedActor], lc: &Lc) -> SubEventType {
     let taker = actors.first();
     let gov_side = |a: &ResolvedActor| {
         rd.reg.by_key(&a.key).is_some_and(|i| matches!(rd.reg.actors[i].side.as_str(), "government" | "pro_government"))
     };
     match taker {
-        Some(a)
-            if phrase(
-                lc,
-                &[" fell to ", "captured by", " retreated from ", " withdrew from ", " lost control", " were expelled"],
-            ) =>
-        {
+        Some(a) if lc.any(Kw::Lost) => {
             if actors.get(1).is_some_and(gov_side) {
                 SubEventType::GovernmentRegainsTerritory
             } else {
@@ -730,9 +590,9 @@ fn territory_type(rd: &RefData, actors: &[ResolvedActor], lc: &str) -> SubEventT
     }
 }
 
-fn term_kinds(lc: &str) -> Vec<TermKind> {
-    let truce = phrase(lc, &["ceasefire", "cease-fire", "truce", "cessation of hostilities", "agreement", "deal"]);
-    let guarantee = phrase(lc, &["guarantee", "guarantor", "monitor compliance", "help monitor"]);
+fn term_kinds(lc: &Lc) -> Vec<TermKind> {
+    let truce = lc.any(Kw::Truce);
+    let guarantee = lc.any(Kw::Guarantee);
     if !truce && !guarantee {
         return Vec::new();
     }
@@ -743,36 +603,19 @@ fn term_kinds(lc: &str) -> Vec<TermKind> {
     if !truce {
         return out;
     }
-    if phrase(lc, &["exclud", "not include", "not included", "did not include", "except"]) {
+    if lc.any(Kw::Exclusion) {
         out.push(TermKind::Exclusion);
     }
-    if phrase(lc, &["signed", "signatories"]) {
+    if lc.any(Kw::Signed) {
         out.push(TermKind::Signatories);
     }
-    if phrase(lc, &["separate agreements", "documents", "instruments"]) {
+    if lc.any(Kw::Instruments) {
         out.push(TermKind::Instruments);
     }
-    if phrase(lc, &["entire country", "nationwide", "all of syria", "covers"]) {
+    if lc.any(Kw::Scope) {
         out.push(TermKind::Scope);
     }
-    if phrase(
-        lc,
-        &[
-            "midnight",
-            "took effect",
-            "take effect",
-            "came into force",
-            "come into force",
-            "set to begin",
-            "would begin",
-            "will begin",
-            "starting at",
-            "began at",
-            "go into effect",
-            "went into effect",
-            "takes effect",
-        ],
-    ) {
+    if lc.any(Kw::Effective) {
         out.push(TermKind::EffectiveTime);
     }
     if out.is_empty() {
@@ -813,7 +656,8 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
         .filter(|h| !actor_hits.iter().any(|a| a.range.start <= h.range.start && h.range.end <= a.range.end))
         .collect();
     let places = resolve_places(rd, place_hits, dateline.as_ref(), &sents);
-    let ctx = Ctx { text, tokens, places, actors: actor_hits };
+    let lower = text.to_ascii_lowercase();
+    let ctx = Ctx { text, lower: &lower, tokens, places, actors: actor_hits };
     let today = input.published.map(|p| p.to_zoned_datetime(rd.local.clone()).date());
     let year = ctx
         .tokens
@@ -842,12 +686,16 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
     let mut group: Option<usize> = None;
     let mut coded_set = std::collections::HashSet::new();
     let mut para_end = 0usize;
+    let mut lc = Lc::default();
     for s in &sents {
         let wr = words_of(&ctx, s);
         let words: Vec<(&str, Range<usize>)> =
             ctx.tokens[wr.clone()].iter().map(|t| (&text[t.range.clone()], t.range.clone())).collect();
-        let wl: Vec<String> = words.iter().map(|w| w.0.to_ascii_lowercase()).collect();
-        let lc = format!(" {} ", text[s.clone()].to_ascii_lowercase());
+        let wl: Vec<&str> = ctx.tokens[wr.clone()].iter().map(|t| &lower[t.range.clone()]).collect();
+        lc.set(
+            &lower[s.clone()],
+            ctx.tokens[wr.clone()].iter().map(|t| t.range.start - s.start..t.range.end - s.start),
+        );
         let new_para = s.start >= para_end;
         if new_para {
             para_end = text[s.start..].find('\n').map(|i| s.start + i).unwrap_or(text.len());
@@ -857,8 +705,8 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
         let times = times::find(&words, &tctx);
         let mut time = times.first().map(|t| t.time.clone());
         let plain: Vec<&str> = words.iter().map(|w| w.0).collect();
-        let deaths = numbers::deaths(&plain);
-        let place = sentence_place(rd, &ctx, s);
+        let deaths = numbers::deaths_lower(&plain, &wl);
+        let place = sentence_place(rd, &ctx, s, &lc);
         if let Some(p) = &place {
             last_place = Some(p.clone());
         }
@@ -930,7 +778,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
                     }
                     continue;
                 }
-                let modality = modality(&lc, &wl, time.as_ref(), today, &rd.local);
+                let modality = modality(&lc, time.as_ref(), today, &rd.local);
                 let place = place.or_else(|| last_place.clone()).or_else(|| doc_place.clone());
                 let mut m = Mention {
                     kind: MentionKind::Incident { sub_event_type: sub },
@@ -950,7 +798,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
                 if let Some(gi) = group {
                     add_deaths(&mut mentions[gi], &deaths, &mut coded_set, gi);
                 }
-                if phrase(&lc, &[" said ", " told ", " according to ", " says "]) {
+                if lc.any(Kw::Said) {
                     let speaker = ctx
                         .actors
                         .iter()
@@ -1012,9 +860,9 @@ mod tests {
     use super::*;
 
     fn class(s: &str) -> Option<SubEventType> {
-        let lc = format!(" {} ", s.to_ascii_lowercase());
-        let w: Vec<String> = crate::text::tokenize(s).iter().map(|t| s[t.range.clone()].to_ascii_lowercase()).collect();
-        classify(&lc, &w)
+        let lower = s.to_ascii_lowercase();
+        let w: Vec<&str> = crate::text::tokenize(s).iter().map(|t| &lower[t.range.clone()]).collect();
+        classify(&Lc::of(s), &w)
     }
 
     #[test]

@@ -3,11 +3,23 @@
 
 /// Parses one number word or digit string ("three", "1,200", "dozens").
 pub fn value(w: &str) -> Option<u32> {
-    let l = w.to_ascii_lowercase();
-    if l.bytes().all(|b| b.is_ascii_digit() || b == b',') && l.bytes().any(|b| b.is_ascii_digit()) {
-        return l.replace(',', "").parse().ok();
+    let b = w.as_bytes();
+    if b.iter().all(|c| c.is_ascii_digit() || *c == b',') && b.iter().any(u8::is_ascii_digit) {
+        let mut v: u32 = 0;
+        for &c in b.iter().filter(|c| c.is_ascii_digit()) {
+            v = v.checked_mul(10)?.checked_add((c - b'0') as u32)?;
+        }
+        return Some(v);
     }
-    Some(match l.as_str() {
+    let mut buf = [0u8; 12];
+    if b.len() > buf.len() {
+        return None;
+    }
+    for (o, c) in buf.iter_mut().zip(b) {
+        *o = c.to_ascii_lowercase();
+    }
+    let l = std::str::from_utf8(&buf[..b.len()]).ok()?;
+    Some(match l {
         "a" | "an" | "one" | "single" => 1,
         "two" | "both" => 2,
         "three" => 3,
@@ -151,15 +163,23 @@ const NOUNS: &[&str] = &[
 ];
 
 /// Reads casualty statements from the words of one sentence.
+#[cfg(test)]
 pub fn deaths(words: &[&str]) -> Deaths {
-    let mut d = Deaths::default();
     let lw: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    let lw: Vec<&str> = lw.iter().map(String::as_str).collect();
+    deaths_lower(words, &lw)
+}
+
+/// Reads casualty statements from the words of one sentence and their
+/// lower-cased forms (`lw[i]` is `words[i]` lower-cased).
+pub fn deaths_lower(words: &[&str], lw: &[&str]) -> Deaths {
+    let mut d = Deaths::default();
     let n = lw.len();
     let mut used = vec![false; n];
     for i in 0..n {
-        let w = lw[i].as_str();
+        let w = lw[i];
         // Explicit codings.
-        if w == "coded" && lw.get(i + 1).map(String::as_str) == Some("as") {
+        if w == "coded" && lw.get(i + 1) == Some(&"as") {
             if let Some(v) = lw.get(i + 2).and_then(|x| value(x)) {
                 d.coded = Some(v);
             }
@@ -167,13 +187,13 @@ pub fn deaths(words: &[&str]) -> Deaths {
         if (w == "allocated" || w == "attributed") && i >= 2 {
             if let Some(v) = (i.saturating_sub(3)..i)
                 .rev()
-                .find_map(|k| value(&lw[k]).filter(|_| words[k].chars().any(|c| c.is_ascii_digit()) || k + 1 < i))
+                .find_map(|k| value(lw[k]).filter(|_| words[k].chars().any(|c| c.is_ascii_digit()) || k + 1 < i))
             {
                 d.coded = Some(v);
             }
         }
         if w == "no" || w == "without" || w == "zero" {
-            let next: Vec<&str> = lw[i + 1..n.min(i + 4)].iter().map(String::as_str).collect();
+            let next: Vec<&str> = lw[i + 1..n.min(i + 4)].to_vec();
             if next.iter().any(|x| {
                 matches!(*x, "fatalities" | "casualties" | "deaths" | "losses" | "dead" | "killed" | "one" | "injuries")
             }) {
@@ -182,11 +202,11 @@ pub fn deaths(words: &[&str]) -> Deaths {
         }
     }
     for i in 0..n {
-        let w = lw[i].as_str();
+        let w = lw[i];
         if !KILL.contains(&w) {
             continue;
         }
-        if w == "lives" && !(i > 0 && matches!(lw[i - 1].as_str(), "their" | "his")) {
+        if w == "lives" && !(i > 0 && matches!(lw[i - 1], "their" | "his")) {
             continue;
         }
         // Count after a verb: "killing three people", "killed at least 5", "leaving 4 dead".
@@ -194,7 +214,7 @@ pub fn deaths(words: &[&str]) -> Deaths {
             let mut k = i + 1;
             while k < n
                 && matches!(
-                    lw[k].as_str(),
+                    lw[k],
                     "at" | "least"
                         | "about"
                         | "around"
@@ -211,7 +231,7 @@ pub fn deaths(words: &[&str]) -> Deaths {
                 k += 1;
             }
             if k < n && !used[k] && lw[k] != "a" && lw[k] != "an" {
-                if let Some(v) = value(&lw[k]) {
+                if let Some(v) = value(lw[k]) {
                     if !HURT.iter().any(|h| lw.get(k + 1).is_some_and(|x| x == h)) {
                         d.sum += v;
                         d.stated = true;
@@ -226,7 +246,7 @@ pub fn deaths(words: &[&str]) -> Deaths {
         let mut k = i;
         while k > lo {
             k -= 1;
-            let x = lw[k].as_str();
+            let x = lw[k];
             if HURT.contains(&x) || KILL.contains(&x) && k + 1 != i {
                 break;
             }
@@ -235,21 +255,21 @@ pub fn deaths(words: &[&str]) -> Deaths {
                     break;
                 }
                 // "a", "an" only as "a soldier was killed".
-                if (x == "a" || x == "an") && !lw.get(k + 1).is_some_and(|y| NOUNS.contains(&y.as_str())) {
+                if (x == "a" || x == "an") && !lw.get(k + 1).is_some_and(|y| NOUNS.contains(y)) {
                     break;
                 }
-                if matches!(x, "some" | "many") && !lw.get(k + 1).is_some_and(|y| NOUNS.contains(&y.as_str())) {
+                if matches!(x, "some" | "many") && !lw.get(k + 1).is_some_and(|y| NOUNS.contains(y)) {
                     break;
                 }
                 if lw.get(k + 1).is_some_and(|y| {
                     matches!(
-                        y.as_str(),
+                        *y,
                         "days" | "years" | "hours" | "weeks" | "months" | "areas" | "locations" | "villages" | "events"
                     )
                 }) {
                     break;
                 }
-                if k > 0 && matches!(lw[k - 1].as_str(), "toll" | "reached" | "to") && d.coded.is_some() {
+                if k > 0 && matches!(lw[k - 1], "toll" | "reached" | "to") && d.coded.is_some() {
                     break;
                 }
                 d.sum += v;

@@ -106,65 +106,89 @@ fn push_arabic(c: char, out: &mut String) {
 /// and a final `h` after a vowel dropped ("Raqqah" and "Ar-Raqqa" both give `raqa`).
 pub fn fold_word(w: &str) -> String {
     let mut s = String::with_capacity(w.len());
+    fold_word_into(w, &mut Vec::new(), &mut s);
+    s
+}
+
+/// Appends the folded key of `w` (see [`fold_word`]) to `out`; `scratch` is a
+/// reusable buffer, so folding a whole text allocates nothing per word.
+pub fn fold_word_into(w: &str, scratch: &mut Vec<u8>, out: &mut String) {
+    scratch.clear();
     if w.is_ascii() {
-        for c in w.chars() {
+        for &c in w.as_bytes() {
             if c.is_ascii_alphanumeric() {
-                s.push(c.to_ascii_lowercase());
+                scratch.push(c.to_ascii_lowercase());
             }
         }
-    } else {
-        for c in w.nfd() {
-            if ('\u{0600}'..='\u{06FF}').contains(&c) {
-                push_arabic(c, &mut s);
-            } else if ('\u{0300}'..='\u{036F}').contains(&c) || is_apostrophe(c) {
-            } else if c.is_alphanumeric() {
-                for l in c.to_lowercase() {
-                    s.push(match l {
-                        'ı' => 'i',
-                        'ß' => 's',
-                        'æ' => 'a',
-                        'ø' => 'o',
-                        _ => l,
-                    });
-                }
+        collapse_into(scratch, out);
+        return;
+    }
+    let mut s = String::with_capacity(w.len());
+    for c in w.nfd() {
+        if ('\u{0600}'..='\u{06FF}').contains(&c) {
+            push_arabic(c, &mut s);
+        } else if ('\u{0300}'..='\u{036F}').contains(&c) || is_apostrophe(c) {
+        } else if c.is_alphanumeric() {
+            for l in c.to_lowercase() {
+                s.push(match l {
+                    'ı' => 'i',
+                    'ß' => 's',
+                    'æ' => 'a',
+                    'ø' => 'o',
+                    _ => l,
+                });
             }
         }
     }
     if !s.is_ascii() {
-        return s;
+        out.push_str(&s);
+        return;
     }
-    let bytes = s.as_bytes();
-    let mut o: Vec<u8> = Vec::with_capacity(bytes.len());
+    collapse_into(s.as_bytes(), out);
+}
+
+/// Appends lowercase ASCII letters with `ou`/`oo`→`u`, `ee`→`i`, doubled letters
+/// collapsed and a final `h` after a vowel dropped.
+fn collapse_into(bytes: &[u8], out: &mut String) {
+    let base = out.len();
     let mut k = 0;
     while k < bytes.len() {
         let c = bytes[k];
         let next = bytes.get(k + 1).copied();
         if (c == b'o' && (next == Some(b'u') || next == Some(b'o'))) || (c == b'e' && next == Some(b'e')) {
-            o.push(if c == b'o' { b'u' } else { b'i' });
+            out.push(if c == b'o' { 'u' } else { 'i' });
             k += 2;
             continue;
         }
-        if o.last() == Some(&c) && !c.is_ascii_digit() {
+        if out.len() > base && out.as_bytes()[out.len() - 1] == c && !c.is_ascii_digit() {
             k += 1;
             continue;
         }
-        o.push(c);
+        out.push(c as char);
         k += 1;
     }
+    let o = &out.as_bytes()[base..];
     if o.len() > 3 && o.last() == Some(&b'h') && matches!(o[o.len() - 2], b'a' | b'e' | b'i' | b'o' | b'u') {
-        o.pop();
+        out.pop();
     }
-    String::from_utf8(o).unwrap_or_default()
 }
 
 /// The consonant skeleton of a folded word: first letter kept, later vowels
 /// (and `y`, `w` between letters) dropped, `q`→`k`, `gh`→`g`, `c`→`k`, `ph`→`f`, `e`-initial as `a`.
 pub fn skeleton(folded: &str) -> String {
+    let mut o = String::with_capacity(folded.len());
+    skeleton_into(folded, &mut o);
+    o
+}
+
+/// Appends the skeleton of a folded word (see [`skeleton`]) to `o`.
+pub fn skeleton_into(folded: &str, o: &mut String) {
     if !folded.is_ascii() {
-        return folded.to_string();
+        o.push_str(folded);
+        return;
     }
+    let base = o.len();
     let b = folded.as_bytes();
-    let mut o = String::with_capacity(b.len());
     let mut k = 0;
     while k < b.len() {
         let c = b[k];
@@ -184,12 +208,11 @@ pub fn skeleton(folded: &str) -> String {
         let vowel = matches!(mapped, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w');
         if k == 0 {
             o.push(if matches!(mapped, b'e' | b'i' | b'o' | b'u') { 'a' } else { mapped as char });
-        } else if !vowel && o.as_bytes().last() != Some(&mapped) {
+        } else if !vowel && (o.len() == base || o.as_bytes()[o.len() - 1] != mapped) {
             o.push(mapped as char);
         }
         k += 1;
     }
-    o
 }
 
 /// Arabic definite articles that transliterations attach, drop or assimilate.
@@ -226,27 +249,41 @@ impl Stream {
 
 /// Builds the exact-fold stream and the skeleton stream for a text's tokens.
 pub fn streams(text: &str, tokens: &[Token]) -> (Stream, Stream) {
-    let folded: Vec<String> = tokens
-        .iter()
-        .map(|t| if t.number { text[t.range.clone()].to_string() } else { fold_word(&text[t.range.clone()]) })
-        .collect();
+    // All folded keys in one buffer, so the text is folded once without a String per word.
+    let mut buf = String::with_capacity(text.len());
+    let mut at: Vec<(u32, u32)> = Vec::with_capacity(tokens.len());
+    let mut scratch = Vec::new();
+    for t in tokens {
+        let s = buf.len();
+        if t.number {
+            buf.push_str(&text[t.range.clone()]);
+        } else {
+            fold_word_into(&text[t.range.clone()], &mut scratch, &mut buf);
+        }
+        at.push((s as u32, buf.len() as u32));
+    }
+    let key = |i: usize| &buf[at[i].0 as usize..at[i].1 as usize];
     let mut exact = Stream { text: String::with_capacity(text.len() + 8), spans: Vec::with_capacity(tokens.len()) };
     let mut skel = Stream { text: String::with_capacity(text.len()), spans: Vec::with_capacity(tokens.len()) };
     for (i, t) in tokens.iter().enumerate() {
-        let f = &folded[i];
+        let f = key(i);
         if f.is_empty() {
             continue;
         }
-        let next = folded.get(i + 1).map(String::as_str);
+        let next = (i + 1 < tokens.len()).then(|| key(i + 1));
         if !t.number && !t.punct_after && is_article(f, next) {
             continue;
         }
-        for (st, key) in [(&mut exact, f.clone()), (&mut skel, skeleton(f))] {
+        for (st, sk) in [(&mut exact, false), (&mut skel, true)] {
             if !st.text.is_empty() {
                 st.text.push(' ');
             }
             let s = st.text.len();
-            st.text.push_str(&key);
+            if sk {
+                skeleton_into(f, &mut st.text);
+            } else {
+                st.text.push_str(f);
+            }
             st.spans.push((s, st.text.len(), i));
             if t.punct_after {
                 st.text.push_str(" |");

@@ -27,9 +27,22 @@ pub struct TimeHit {
     pub time: TimeRef,
 }
 
+/// `w` lower-cased (ASCII) in `buf`, or `""` when longer than the buffer
+/// (no keyword matched here is that long).
+fn lower<'b>(w: &str, buf: &'b mut [u8; 16]) -> &'b str {
+    let b = w.as_bytes();
+    if b.len() > buf.len() {
+        return "";
+    }
+    for (o, c) in buf.iter_mut().zip(b) {
+        *o = c.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..b.len()]).unwrap_or("")
+}
+
 fn month(w: &str) -> Option<i8> {
-    let l = w.to_ascii_lowercase();
-    let l = l.trim_end_matches('.');
+    let mut buf = [0u8; 16];
+    let l = lower(w.trim_end_matches('.'), &mut buf);
     Some(match l {
         "january" | "jan" => 1,
         "february" | "feb" => 2,
@@ -166,8 +179,9 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
             continue;
         }
         if let Some(today) = ctx.today {
-            let lc = cur.to_ascii_lowercase();
-            let rel = match lc.as_str() {
+            let mut buf = [0u8; 16];
+            let lc = lower(cur, &mut buf);
+            let rel = match lc {
                 "today" | "tonight" => Some(today),
                 "yesterday" => today.yesterday().ok(),
                 "overnight" => today.yesterday().ok(),
@@ -182,7 +196,8 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
             }
         }
         // Clock times.
-        let lc = cur.to_ascii_lowercase();
+        let mut buf = [0u8; 16];
+        let lc = lower(cur, &mut buf);
         let mut clock: Option<(Time, usize, bool)> = None;
         if lc == "midnight" {
             clock = Some((Time::midnight(), i + 1, true));
