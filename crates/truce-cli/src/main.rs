@@ -47,6 +47,9 @@ enum Command {
     /// Manage agreements (add, list, show, diff).
     #[command(subcommand)]
     Agreement(commands::agreement::Cmd),
+    /// The coordination centre's ledger: local truces and aid deliveries.
+    #[command(subcommand)]
+    Ledger(commands::ledger::Cmd),
     /// Load the bundled example reports into truce-demo.db and summarise them.
     Demo(commands::demo::Args),
     /// Check the integrity of the event log.
@@ -119,6 +122,7 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let config = || Config::load(&overrides);
     match cli.command {
         Command::Ingest(args) => commands::ingest::run(config()?, args).await,
+        Command::Ledger(cmd) => commands::ledger::run(config()?, cmd).await,
         Command::Demo(args) => commands::demo::run(args).await,
         Command::Audit(cmd) => commands::audit::run(config()?, cmd).await,
         Command::Bench(cmd) => commands::bench::run(cmd).await,

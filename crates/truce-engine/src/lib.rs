@@ -15,6 +15,7 @@ mod error;
 mod export;
 mod hotline;
 mod ingest;
+mod ledger;
 mod pipeline;
 mod propose;
 mod registry;
@@ -25,10 +26,12 @@ use truce_store::{Backend, ChainReport, Store};
 pub use error::EngineError;
 pub use ingest::{IngestRequest, IngestSummary, ItemOutcome, Progress};
 pub use pipeline::{AgreementVersion, Analysis, JudgeRequest, extract_files};
+pub use ledger::{LedgerCount, LedgerEntry, Period};
 pub use propose::{Proposal, ProposedField};
 pub use truce_ingest::{IngestConfig, IngestError, Input};
 pub use truce_read::ExtractRecord;
 pub use truce_store::Stored;
+pub use truce_store::{Ledger, LedgerRow};
 /// Export records, re-exported for callers of the engine.
 pub use truce_tell::records;
 

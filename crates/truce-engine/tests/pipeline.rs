@@ -126,3 +126,38 @@ async fn the_seeds_propose_the_december_ceasefire_with_sources() {
     let (key, v, new) = e.add_agreement(&p.toml).await.unwrap_or_else(|err| panic!("{err}\n{}", p.toml));
     assert_eq!((key.as_str(), v, new), ("draft-ceasefire-2016-12-30", 1, true));
 }
+
+#[tokio::test]
+async fn the_ledger_counts_local_truces_and_aid_per_governorate() {
+    use truce_engine::{Ledger, LedgerEntry, Period};
+    for db in TestDb::both().await {
+        let e = engine(&db).await;
+        let day = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+        let add = |ledger, place: &str, pcode: Option<&str>, d: &str, status: &str| LedgerEntry {
+            ledger,
+            place: place.into(),
+            pcode: pcode.map(Into::into),
+            day: day(d),
+            detail: "syria-government,opposition-rebels".into(),
+            status: status.into(),
+            source: "Hmeymim reconciliation centre".into(),
+        };
+        e.add_ledger_entry(&add(Ledger::LocalAgreements, "Kinsabba", Some("SY060300"), "2016-02-25", "in_force"))
+            .await
+            .unwrap();
+        e.add_ledger_entry(&add(Ledger::LocalAgreements, "Salma", Some("SY0603"), "2016-02-26", "in_force"))
+            .await
+            .unwrap();
+        e.add_ledger_entry(&add(Ledger::AidDeliveries, "Madaya", None, "2016-03-02", "delivered")).await.unwrap();
+        let bad = e
+            .add_ledger_entry(&add(Ledger::AidDeliveries, "Madaya", None, "2016-03-02", "teleported"))
+            .await
+            .unwrap_err();
+        assert!(bad.to_string().contains("expected one of planned, delivered, blocked"), "{bad}");
+        let counts = e.ledger_counts(day("2016-02-01"), day("2016-03-31"), Period::Month).await.unwrap();
+        let feb = counts.iter().find(|c| c.period == "2016-02-01" && c.admin1_pcode == "SY06").unwrap();
+        assert_eq!(feb.local.get("in_force"), Some(&2), "{}: {counts:?}", db.url);
+        let mar = counts.iter().find(|c| c.period == "2016-03-01").unwrap();
+        assert_eq!((mar.admin1_pcode.as_str(), mar.aid.get("delivered")), ("unknown", Some(&1)));
+    }
+}

@@ -17,6 +17,7 @@ mod derived;
 mod error;
 mod export;
 mod hotline;
+mod ledger;
 mod rows;
 mod sql;
 
@@ -31,6 +32,7 @@ use truce_model::{Report, ReportId};
 pub use audit::{ChainBreak, ChainReport, NewEvent};
 pub use derived::{AgreementRow, DerivedIncident, DerivedRuling, Recorded};
 pub use error::StoreError;
+pub use ledger::{Ledger, LedgerRow};
 
 use sql::{POSTGRES, SQLITE};
 

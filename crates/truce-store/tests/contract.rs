@@ -223,3 +223,38 @@ async fn derived_state_records_only_changes_each_with_an_event() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn ledger_entries_are_recorded_with_events_and_listed_by_day() {
+    use truce_store::{Ledger, LedgerRow};
+    each_store(async |store, db| {
+        let entry = |place: &str, day: &str, status: &str| LedgerRow {
+            id: 0,
+            place: place.into(),
+            pcode: None,
+            admin1_pcode: Some("SY06".into()),
+            day: day.into(),
+            detail: "syria-government,opposition-rebels".into(),
+            status: status.into(),
+            source: "Hmeymim centre bulletin".into(),
+        };
+        store
+            .add_ledger_entry(Ledger::LocalAgreements, &entry("Kinsabba", "2016-02-25", "in_force"), now())
+            .await
+            .unwrap();
+        store
+            .add_ledger_entry(Ledger::LocalAgreements, &entry("Salma", "2016-03-02", "negotiating"), now())
+            .await
+            .unwrap();
+        store
+            .add_ledger_entry(Ledger::AidDeliveries, &entry("Madaya", "2016-02-26", "delivered"), now())
+            .await
+            .unwrap();
+        let feb = store.ledger(Ledger::LocalAgreements, "2016-02-01", "2016-02-29").await.unwrap();
+        assert_eq!(feb.iter().map(|e| e.place.as_str()).collect::<Vec<_>>(), ["Kinsabba"], "{}", db.url);
+        assert_eq!(store.ledger(Ledger::AidDeliveries, "2016-01-01", "2016-12-31").await.unwrap().len(), 1);
+        let chain = store.verify_chain().await.unwrap();
+        assert_eq!((chain.entries, chain.first_break), (3, None));
+    })
+    .await;
+}

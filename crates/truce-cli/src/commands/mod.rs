@@ -10,6 +10,7 @@ pub mod extract;
 pub mod ingest;
 pub mod judge;
 pub mod later;
+pub mod ledger;
 pub mod serve;
 pub mod user;
 
