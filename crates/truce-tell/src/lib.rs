@@ -3,6 +3,10 @@
 //! built on them: ACLED-style CSV, GeoJSON, JSON Lines, bulletins and hotline
 //! messages. Pure and synchronous: callers pass the records and the time.
 
+pub mod acled;
+pub mod bulletin;
+pub mod geojson;
+pub mod jsonl;
 pub mod records;
 
 pub use records::{

@@ -2,10 +2,10 @@
 //! prints (`truce judge --jsonl`), the store keeps as canonical JSON, and the
 //! server will serve. Domain types stay serde-free; these are built from them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// An actor as exported: canonical name and ACLED inter code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActorRecord {
     /// The canonical name.
     pub name: String,
@@ -14,7 +14,7 @@ pub struct ActorRecord {
 }
 
 /// One mention of an incident, with the sentence it rests on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MentionRecord {
     /// The report's name.
     pub report: String,
@@ -29,7 +29,7 @@ pub struct MentionRecord {
 }
 
 /// An incident as exported.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IncidentRecord {
     /// Stable id.
     pub id: String,
@@ -70,7 +70,7 @@ pub struct IncidentRecord {
 }
 
 /// Which agreement version a ruling used.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgreementRef {
     /// The key.
     pub key: String,
@@ -79,7 +79,7 @@ pub struct AgreementRef {
 }
 
 /// A ruling as exported (`truce judge --jsonl`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RulingRecord {
     /// The incident judged.
     pub incident: IncidentRecord,
@@ -98,7 +98,7 @@ pub struct RulingRecord {
 }
 
 /// A contradiction as exported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContradictionRecord {
     /// What the values are about.
     pub subject: String,
@@ -107,7 +107,7 @@ pub struct ContradictionRecord {
 }
 
 /// A fact (term or claim) with its sources.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FactRecord {
     /// The sentence.
     pub text: String,
