@@ -213,31 +213,55 @@ fn is_desk_tag(l: &str) -> bool {
             .all(|p| p.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
 }
 
+/// Strings one of which every banner and comment-form test below needs: a line
+/// without any of them (most lines) skips those tests after one scan.
+const BANNER_CUES: &[&str] = &[
+    "is not supported",
+    "enable javascript",
+    "update your browser",
+    "cookie",
+    "akismet",
+    "be the first to comment",
+    "leave a comment",
+    "leave a reply",
+    "your email address will not be published",
+    "required fields are marked",
+    "to reduce spam",
+];
+
+fn banner_cues() -> &'static aho_corasick::AhoCorasick {
+    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    AC.get_or_init(|| aho_corasick::AhoCorasick::new(BANNER_CUES).expect("banner cues are valid patterns"))
+}
+
 fn reason(line: &str, seen: &[&str]) -> Option<&'static str> {
     let t = line.trim();
     let l = t.to_ascii_lowercase();
     if t.is_empty() {
         return None;
     }
-    if (l.contains("is not supported") && (l.contains("browser") || l.contains("ie ")))
-        || l.contains("enable javascript")
-        || l.contains("update your browser")
+    let cued = banner_cues().is_match(&l);
+    if cued
+        && (l.contains("is not supported") && (l.contains("browser") || l.contains("ie "))
+            || l.contains("enable javascript")
+            || l.contains("update your browser"))
     {
         return Some("browser banner");
     }
-    if l.contains("cookie") && (l.contains("accept") || l.contains("policy") || l.contains("we use")) {
+    if cued && l.contains("cookie") && (l.contains("accept") || l.contains("policy") || l.contains("we use")) {
         return Some("cookie banner");
     }
-    if l.contains("akismet")
-        || l.contains("be the first to comment")
-        || l.contains("leave a comment")
-        || l.contains("leave a reply")
-        || l.contains("your email address will not be published")
-        || l.contains("required fields are marked")
+    if cued
+        && (l.contains("akismet")
+            || l.contains("be the first to comment")
+            || l.contains("leave a comment")
+            || l.contains("leave a reply")
+            || l.contains("your email address will not be published")
+            || l.contains("required fields are marked")
+            || l.contains("to reduce spam"))
         || l.starts_with("notify me of")
         || l == "post comment"
         || l.starts_with("comments") && t.len() < 30
-        || l.contains("to reduce spam")
     {
         return Some("comment form");
     }
@@ -270,7 +294,7 @@ fn reason(line: &str, seen: &[&str]) -> Option<&'static str> {
         "/ epa",
         "anadolu agency via",
     ];
-    if credit.iter().any(|c| l.contains(c)) && t.len() < 400 && !t.ends_with("said.") {
+    if t.len() < 400 && credit.iter().any(|c| l.contains(c)) && !t.ends_with("said.") {
         return Some("photo caption or credit");
     }
     if is_desk_tag(t) {

@@ -8,7 +8,7 @@ use std::ops::Range;
 use crate::ReadError;
 use crate::csv::{col, records};
 use crate::names::NameIndex;
-use crate::text::{Stream, Token, fold_name};
+use crate::text::{Stream, Token, fold_name, skeleton_into};
 
 /// What kind of place an entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -313,6 +313,55 @@ const NAME_HEADS: &[&str] = &[
     "tall", "tlul", "tlal", "kherbet", "mazraa", "sahl", "tala", "jub", "jab", "hamam", "hammam", "nahr", "bab",
     "qarya", "ali", "hamad",
 ];
+
+/// Words before a name that let a skeleton (looser) match count: "in", "near", "captured"...
+fn skeleton_cue(prev: &str) -> bool {
+    let mut buf = [0u8; 16];
+    let b = prev.as_bytes();
+    if b.len() > buf.len() {
+        return false;
+    }
+    for (o, c) in buf.iter_mut().zip(b) {
+        *o = c.to_ascii_lowercase();
+    }
+    matches!(
+        &buf[..b.len()],
+        b"in"
+            | b"near"
+            | b"of"
+            | b"from"
+            | b"toward"
+            | b"including"
+            | b"western"
+            | b"eastern"
+            | b"northern"
+            | b"southern"
+            | b"captured"
+            | b"controlled"
+            | b"seized"
+            | b"stormed"
+            | b"took"
+            | b"retook"
+            | b"attacked"
+            | b"entered"
+            | b"besieged"
+            | b"shelled"
+            | b"targeted"
+            | b"villages"
+            | b"towns"
+            | b"neighbourhood"
+            | b"neighborhood"
+            | b"around"
+            | b"at"
+            | b"village"
+            | b"town"
+            | b"city"
+            | b"outskirts"
+            | b"into"
+            | b"towards"
+            | b"and"
+    )
+}
 
 /// The base of a community name that carries a position or size qualifier
 /// ("Western Samadaniyeh", "Kabsh Gharbi", "Hmeimeh Sghira"): reports often
@@ -752,93 +801,57 @@ impl Gazetteer {
     }
 
     /// Finds place names in a text: longest non-overlapping matches, exact matches first.
-    pub fn find(&self, text: &str, tokens: &[Token], exact: &Stream, skel: &Stream) -> Vec<Hit> {
+    /// `exact` is the text's exact-fold stream (`text::exact_stream`); skeleton
+    /// keys are computed only where a skeleton match may start.
+    pub fn find(&self, text: &str, tokens: &[Token], exact: &Stream) -> Vec<Hit> {
         let mut raw: Vec<Hit> = Vec::new();
-        for (idx, st, is_exact) in [(&self.exact, exact, true), (&self.skel, skel, false)] {
-            idx.find(st, |s, e, ids| {
-                let Some(tr) = st.tokens_for(s, e) else { return };
-                let first = &text[tokens[tr.start].range.clone()];
-                let c0 = first.chars().next().unwrap_or('a');
-                if c0.is_lowercase() || c0.is_ascii_digit() {
-                    return;
-                }
-                // A generic toponym head alone ("Tal", "Kafr", "Deir") followed by another
-                // capitalised word is the start of a longer, unknown name ("Tal Shiha").
-                if tr.len() == 1 && NAME_HEADS.contains(&&st.text[s..e]) {
-                    let joined = !tokens[tr.start].punct_after;
-                    let next_cap = tokens.get(tr.end).is_some_and(|t| {
-                        !t.number && text[t.range.clone()].chars().next().is_some_and(|c| c.is_uppercase())
-                    });
-                    if joined && next_cap {
-                        return;
-                    }
-                }
-                // A skeleton match needs a locative word before it ("in Hazrma").
-                if !is_exact {
-                    let prev = tr.start.checked_sub(1).map(|i| text[tokens[i].range.clone()].to_ascii_lowercase());
-                    let ok = prev.is_some_and(|p| {
-                        matches!(
-                            p.as_str(),
-                            "in" | "near"
-                                | "of"
-                                | "from"
-                                | "toward"
-                                | "including"
-                                | "western"
-                                | "eastern"
-                                | "northern"
-                                | "southern"
-                                | "captured"
-                                | "controlled"
-                                | "seized"
-                                | "stormed"
-                                | "took"
-                                | "retook"
-                                | "attacked"
-                                | "entered"
-                                | "besieged"
-                                | "shelled"
-                                | "targeted"
-                                | "villages"
-                                | "towns"
-                                | "neighbourhood"
-                                | "neighborhood"
-                                | "around"
-                                | "at"
-                                | "village"
-                                | "town"
-                                | "city"
-                                | "outskirts"
-                                | "into"
-                                | "towards"
-                                | "and"
-                        )
-                    });
-                    if !ok {
-                        return;
-                    }
-                }
-                // A single word opening a sentence is usually not a place ("Amid ...").
-                if tr.len() == 1
-                    && (tr.start == 0
-                        || tokens[tr.start - 1].punct_after
-                            && text[tokens[tr.start - 1].range.end..tokens[tr.start].range.start].contains(['.', '\n']))
-                    && tokens.get(tr.end).is_some_and(|t| !t.number)
-                    && !tokens[tr.start].punct_after
-                    && !tokens[tr.start].hyphen_after
-                {
-                    let w = first.to_ascii_lowercase();
-                    if !matches!(w.as_str(), "aleppo" | "damascus" | "homs" | "hama" | "idlib" | "raqqa" | "daraa") {
-                        return;
-                    }
-                }
+        // A name never starts with a lowercase word or a number.
+        let capital = |t: usize| {
+            let c0 = text[tokens[t].range.clone()].chars().next().unwrap_or('a');
+            !(c0.is_lowercase() || c0.is_ascii_digit())
+        };
+        let mut push = |tr: Range<usize>, key: &str, ids: &Vec<u32>, is_exact: bool| {
+            if self.accept(text, tokens, tr.clone(), key, is_exact) {
                 raw.push(Hit {
                     range: tokens[tr.start].range.start..tokens[tr.end - 1].range.end,
                     tokens: tr,
                     cands: ids.clone(),
                     exact: is_exact,
                 });
-            });
+            }
+        };
+        self.exact.find_from(exact, capital, |s, e, ids| {
+            if let Some(tr) = exact.tokens_for(s, e) {
+                push(tr, &exact.text[s..e], ids, true);
+            }
+        });
+        // Skeleton matches need a locative word before them ("in Hazrma"), so
+        // only those starts are looked up, with keys built word by word.
+        let sp = &exact.spans;
+        let b = exact.text.as_bytes();
+        let mut key = String::new();
+        for i in 0..sp.len() {
+            let t = sp[i].2;
+            if !capital(t) || !t.checked_sub(1).is_some_and(|p| skeleton_cue(&text[tokens[p].range.clone()])) {
+                continue;
+            }
+            key.clear();
+            for j in i..sp.len() {
+                if j > i {
+                    if sp[j].0 != sp[j - 1].1 + 1 || b[sp[j - 1].1] != b' ' {
+                        break;
+                    }
+                    key.push(' ');
+                }
+                skeleton_into(&exact.text[sp[j].0..sp[j].1], &mut key);
+                let Some((value, prefix)) = self.skel.probe(&key) else { break };
+                if let Some(ids) = value {
+                    push(t..sp[j].2 + 1, &key, ids, false);
+                }
+                if !prefix {
+                    break;
+                }
+            }
         }
         // Prefer longer spans, then exact matches; drop overlaps.
         raw.sort_by(|a, b| {
@@ -857,6 +870,45 @@ impl Gazetteer {
         }
         taken.sort_by_key(|h| h.tokens.start);
         taken
+    }
+
+    /// Whether a name match at tokens `tr` (its stream key `key`) reads as a place.
+    fn accept(&self, text: &str, tokens: &[Token], tr: Range<usize>, key: &str, is_exact: bool) -> bool {
+        let first = &text[tokens[tr.start].range.clone()];
+        let c0 = first.chars().next().unwrap_or('a');
+        if c0.is_lowercase() || c0.is_ascii_digit() {
+            return false;
+        }
+        // A generic toponym head alone ("Tal", "Kafr", "Deir") followed by another
+        // capitalised word is the start of a longer, unknown name ("Tal Shiha").
+        if tr.len() == 1 && NAME_HEADS.contains(&key) {
+            let joined = !tokens[tr.start].punct_after;
+            let next_cap = tokens
+                .get(tr.end)
+                .is_some_and(|t| !t.number && text[t.range.clone()].chars().next().is_some_and(|c| c.is_uppercase()));
+            if joined && next_cap {
+                return false;
+            }
+        }
+        // A skeleton match needs a locative word before it ("in Hazrma").
+        if !is_exact && !tr.start.checked_sub(1).is_some_and(|i| skeleton_cue(&text[tokens[i].range.clone()])) {
+            return false;
+        }
+        // A single word opening a sentence is usually not a place ("Amid ...").
+        if tr.len() == 1
+            && (tr.start == 0
+                || tokens[tr.start - 1].punct_after
+                    && text[tokens[tr.start - 1].range.end..tokens[tr.start].range.start].contains(['.', '\n']))
+            && tokens.get(tr.end).is_some_and(|t| !t.number)
+            && !tokens[tr.start].punct_after
+            && !tokens[tr.start].hyphen_after
+        {
+            let w = first.to_ascii_lowercase();
+            if !matches!(w.as_str(), "aleppo" | "damascus" | "homs" | "hama" | "idlib" | "raqqa" | "daraa") {
+                return false;
+            }
+        }
+        true
     }
 
     /// The entry for a governorate index.

@@ -80,6 +80,8 @@ pub enum Kw {
     Effective,
     /// Attribution to a speaker.
     Said,
+    /// Every word that `numbers::deaths` reacts to: without one, a sentence states no deaths.
+    DeathCue,
 }
 
 /// How a list's strings match.
@@ -281,6 +283,37 @@ const LISTS: &[(Kw, M, &[&str])] = &[
         ],
     ),
     (Kw::Said, M::Sub, &[" said ", " told ", " according to ", " says "]),
+    (
+        Kw::DeathCue,
+        M::Word,
+        &[
+            "coded",
+            "allocated",
+            "attributed",
+            "no",
+            "without",
+            "zero",
+            "killed",
+            "killing",
+            "kills",
+            "kill",
+            "dead",
+            "died",
+            "die",
+            "dies",
+            "deaths",
+            "death",
+            "fatalities",
+            "fatality",
+            "bodies",
+            "executed",
+            "executing",
+            "slain",
+            "lives",
+            "perished",
+            "martyred",
+        ],
+    ),
 ];
 
 struct Automaton {
@@ -384,5 +417,13 @@ mod tests {
         let lc = Lc::of("They shot down a drone");
         assert!(lc.any(Kw::Disrupted) && lc.any(Kw::AttackWord) && lc.any(Kw::AirWord));
         assert!(!Lc::of("unshelled").any(Kw::ShellWord));
+    }
+
+    #[test]
+    fn death_cues_cover_every_word_that_starts_a_casualty_count() {
+        for w in crate::numbers::KILL {
+            assert!(Lc::of(&format!("Then {w} here")).any(Kw::DeathCue), "{w}");
+        }
+        assert!(!Lc::of("Clashes erupted near the deadline").any(Kw::DeathCue));
     }
 }

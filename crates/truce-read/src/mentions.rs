@@ -10,7 +10,7 @@ use truce_model::{Diagnostic, Severity, SubEventType, TimeRef};
 use crate::actors::ActorHit;
 use crate::gazetteer::{Hit, Kind};
 use crate::keywords::{Kw, Lc};
-use crate::text::{Token, streams, tokenize};
+use crate::text::{Token, exact_stream, tokenize};
 use crate::times::{TimeCtx, anchored};
 use crate::{
     Mention, MentionKind, Modality, ReadError, Reading, RefData, ReportInput, ResolvedActor, ResolvedPlace, TermKind,
@@ -233,6 +233,13 @@ fn words_of(ctx: &Ctx, r: &Range<usize>) -> Range<usize> {
     a..b
 }
 
+/// Indices of the places that start inside `sent` (places are in text order).
+fn places_in(ctx: &Ctx, sent: &Range<usize>) -> Range<usize> {
+    let a = ctx.places.partition_point(|(h, _)| h.range.start < sent.start);
+    let b = ctx.places.partition_point(|(h, _)| h.range.start < sent.end);
+    a..b.max(a)
+}
+
 fn lw<'a>(ctx: &Ctx<'a>, i: usize) -> &'a str {
     ctx.tokens.get(i).map(|t| &ctx.lower[t.range.clone()]).unwrap_or_default()
 }
@@ -410,7 +417,8 @@ const LOCATIVE: &[&str] = &[
 fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, lc: &Lc) -> Option<ResolvedPlace> {
     let g = &rd.gaz;
     let mut best: Option<(f32, usize)> = None;
-    for (k, (h, id)) in ctx.places.iter().enumerate() {
+    let in_sent = places_in(ctx, sent);
+    for (k, (h, id)) in ctx.places.iter().enumerate().take(in_sent.end).skip(in_sent.start) {
         if h.range.start < sent.start || h.range.end > sent.end {
             continue;
         }
@@ -447,8 +455,7 @@ fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, lc: &Lc) -> Opti
         }
     }
     // Admin units the sentence names ("in Hama", "countryside of Menbij").
-    let units: Vec<u32> = ctx
-        .places
+    let units: Vec<u32> = ctx.places[in_sent]
         .iter()
         .filter(|(h, _)| h.exact && h.range.start >= sent.start && h.range.end <= sent.end)
         .filter_map(|(h, _)| {
@@ -547,7 +554,11 @@ fn principal_actors(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, date: Option<D
         }
     }
     let mut out: Vec<ResolvedActor> = Vec::new();
-    for a in &ctx.actors {
+    let first_in = ctx.actors.partition_point(|a| a.range.start < sent.start);
+    for a in &ctx.actors[first_in..] {
+        if a.range.start >= sent.end {
+            break;
+        }
         if a.range.start < sent.start || a.range.end > sent.end || a.tokens.start < skip_until {
             continue;
         }
@@ -639,7 +650,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
     let text = cl.text.as_str();
     let sents = sentences::split(text);
     let tokens = tokenize(text);
-    let (ex, sk) = streams(text, &tokens);
+    let ex = exact_stream(text, &tokens);
     // Dateline: first paragraph that starts with one.
     let mut dateline = None;
     for s in sents.iter().take(6) {
@@ -648,7 +659,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
             break;
         }
     }
-    let place_hits = rd.gaz.find(text, &tokens, &ex, &sk);
+    let place_hits = rd.gaz.find(text, &tokens, &ex);
     let actor_hits = rd.reg.find(text, &tokens, &ex);
     // A place name inside an actor's name ("Liwa al-Quds", "Hayat Tahrir al-Sham") is not a place.
     let place_hits: Vec<Hit> = place_hits
@@ -705,7 +716,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
         let times = times::find(&words, &tctx);
         let mut time = times.first().map(|t| t.time.clone());
         let plain: Vec<&str> = words.iter().map(|w| w.0).collect();
-        let deaths = numbers::deaths_lower(&plain, &wl);
+        let deaths = if lc.any(Kw::DeathCue) { numbers::deaths_lower(&plain, &wl) } else { numbers::Deaths::default() };
         let place = sentence_place(rd, &ctx, s, &lc);
         if let Some(p) = &place {
             last_place = Some(p.clone());

@@ -3,60 +3,39 @@
 //! one hash probe per token, plus one per further word while the words read so
 //! far are the start of some name. This replaces an overlapping automaton scan
 //! over the whole stream: names only ever start and end at token boundaries.
-
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+//!
+//! The table is a small open-addressing hash of its own, behind a one-bit-per-
+//! bucket filter: most words of a text are no name, and the filter (it stays in
+//! cache) says so after one hash of the key.
 
 use crate::text::Stream;
 
-/// The Fx hash (rustc's): fast on the short keys of a name stream.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher {
-    hash: u64,
-}
-
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, w: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ w).wrapping_mul(SEED);
+/// The Fx hash (rustc's) of a key, eight bytes at a time.
+#[inline]
+fn key_hash(k: &str) -> u64 {
+    let b = k.as_bytes();
+    let mut h: u64 = 0;
+    let mut add = |w: u64| h = (h.rotate_left(5) ^ w).wrapping_mul(SEED);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        add(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
     }
+    let mut last = (b.len() as u64) << 56;
+    for (i, &c) in chunks.remainder().iter().enumerate() {
+        last |= (c as u64) << (8 * i);
+    }
+    add(last);
+    h
 }
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(b) ^ ((rest.len() as u64) << 59));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-/// A `HashMap` with the Fx hash.
-pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 const NONE: u32 = u32::MAX;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 struct Slot {
+    hash: u64,
+    key: Box<str>,
     /// Index of the name's value, or `NONE` when the key is only a prefix.
     value: u32,
     /// True when a longer name starts with this key and a space.
@@ -66,69 +45,111 @@ struct Slot {
 /// Names (folded keys, words joined by single spaces) with one value each.
 #[derive(Debug)]
 pub struct NameIndex<T> {
-    map: FxMap<Box<str>, Slot>,
+    /// Open addressing: slot index + 1, 0 when empty; a power of two long.
+    table: Vec<u32>,
+    slots: Vec<Slot>,
     values: Vec<T>,
-    /// One bit per hash bucket of every key: most words of a text are no
-    /// name, and this small table (it stays in cache) says so without a probe.
+    /// One bit per filter bucket of every key's hash, about four bits per key.
     filter: Vec<u64>,
-}
-
-const FILTER_BITS: u32 = 21;
-
-fn key_hash(k: &str) -> u64 {
-    let mut h = FxHasher::default();
-    h.write(k.as_bytes());
-    h.finish()
-}
-
-fn filter_bit(k: &str) -> (usize, u64) {
-    let b = (key_hash(k) >> (64 - FILTER_BITS)) as usize;
-    (b >> 6, 1 << (b & 63))
+    /// log2 of the filter's size in bits.
+    filter_bits: u32,
 }
 
 impl<T> NameIndex<T> {
     /// Indexes `names`; keys must be unique.
     pub fn build(names: Vec<(String, T)>) -> Self {
-        let mut map: FxMap<Box<str>, Slot> = FxMap::default();
+        let mut all: Vec<(String, u32, bool)> = Vec::with_capacity(names.len() * 2);
         let mut values = Vec::with_capacity(names.len());
         for (k, v) in names {
             let id = values.len() as u32;
             values.push(v);
             for (i, _) in k.match_indices(' ') {
-                map.entry(k[..i].into()).or_insert(Slot { value: NONE, prefix: true }).prefix = true;
+                all.push((k[..i].to_string(), NONE, true));
             }
-            map.entry(k.into_boxed_str()).or_insert(Slot { value: NONE, prefix: false }).value = id;
+            all.push((k, id, false));
         }
-        let mut filter = vec![0u64; 1 << (FILTER_BITS - 6)];
-        for k in map.keys() {
-            let (w, bit) = filter_bit(k);
-            filter[w] |= bit;
+        // Merge the prefix and name entries of each key.
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut slots: Vec<Slot> = Vec::with_capacity(all.len());
+        for (k, v, p) in all {
+            match slots.last_mut() {
+                Some(last) if *last.key == *k => {
+                    if v != NONE {
+                        last.value = v;
+                    }
+                    last.prefix |= p;
+                }
+                _ => slots.push(Slot { hash: key_hash(&k), key: k.into_boxed_str(), value: v, prefix: p }),
+            }
         }
-        Self { map, values, filter }
+        let size = (slots.len() * 2).next_power_of_two().max(16);
+        let mut table = vec![0u32; size];
+        for (i, sl) in slots.iter().enumerate() {
+            let mut at = sl.hash as usize & (size - 1);
+            while table[at] != 0 {
+                at = (at + 1) & (size - 1);
+            }
+            table[at] = i as u32 + 1;
+        }
+        let filter_bits = (slots.len() * 4).next_power_of_two().trailing_zeros().clamp(12, 20);
+        let mut filter = vec![0u64; 1 << (filter_bits - 6)];
+        for sl in &slots {
+            let b = (sl.hash >> (64 - filter_bits)) as usize;
+            filter[b >> 6] |= 1 << (b & 63);
+        }
+        Self { table, slots, values, filter, filter_bits }
+    }
+
+    /// Looks one key up: its value if it is a name, and whether a longer name
+    /// starts with it and a space. `None` when neither.
+    #[inline]
+    pub fn probe(&self, key: &str) -> Option<(Option<&T>, bool)> {
+        let h = key_hash(key);
+        let b = (h >> (64 - self.filter_bits)) as usize;
+        if self.filter[b >> 6] & (1 << (b & 63)) == 0 {
+            return None;
+        }
+        let mask = self.table.len() - 1;
+        let mut at = h as usize & mask;
+        loop {
+            let i = self.table[at];
+            if i == 0 {
+                return None;
+            }
+            let sl = &self.slots[i as usize - 1];
+            if sl.hash == h && *sl.key == *key {
+                return Some(((sl.value != NONE).then(|| &self.values[sl.value as usize]), sl.prefix));
+            }
+            at = (at + 1) & mask;
+        }
     }
 
     /// Calls `f(stream_start, stream_end, value)` for every indexed name in
     /// `st` that covers whole consecutive keys (no `|` break inside), in order
     /// of start and then length.
-    pub fn find(&self, st: &Stream, mut f: impl FnMut(usize, usize, &T)) {
+    pub fn find(&self, st: &Stream, f: impl FnMut(usize, usize, &T)) {
+        self.find_from(st, |_| true, f);
+    }
+
+    /// Like [`NameIndex::find`], for names whose first token (a token index
+    /// of the stream's text) passes `start_ok`.
+    pub fn find_from(&self, st: &Stream, start_ok: impl Fn(usize) -> bool, mut f: impl FnMut(usize, usize, &T)) {
         let sp = &st.spans;
         let b = st.text.as_bytes();
         for i in 0..sp.len() {
+            if !start_ok(sp[i].2) {
+                continue;
+            }
             let s = sp[i].0;
             for j in i..sp.len() {
                 if j > i && (sp[j].0 != sp[j - 1].1 + 1 || b[sp[j - 1].1] != b' ') {
                     break;
                 }
-                let key = &st.text[s..sp[j].1];
-                let (w, bit) = filter_bit(key);
-                if self.filter[w] & bit == 0 {
-                    break;
+                let Some((value, prefix)) = self.probe(&st.text[s..sp[j].1]) else { break };
+                if let Some(v) = value {
+                    f(s, sp[j].1, v);
                 }
-                let Some(slot) = self.map.get(key) else { break };
-                if slot.value != NONE {
-                    f(s, sp[j].1, &self.values[slot.value as usize]);
-                }
-                if !slot.prefix {
+                if !prefix {
                     break;
                 }
             }

@@ -68,7 +68,7 @@ pub struct Deaths {
     pub none: bool,
 }
 
-const KILL: &[&str] = &[
+pub(crate) const KILL: &[&str] = &[
     "killed",
     "killing",
     "kills",
@@ -171,7 +171,9 @@ pub fn deaths(words: &[&str]) -> Deaths {
 }
 
 /// Reads casualty statements from the words of one sentence and their
-/// lower-cased forms (`lw[i]` is `words[i]` lower-cased).
+/// lower-cased forms (`lw[i]` is `words[i]` lower-cased). Only the words of
+/// `KILL` and those of the codings and zeroes below start a statement
+/// (`keywords::Kw::DeathCue` lists them all, so callers skip other sentences).
 pub fn deaths_lower(words: &[&str], lw: &[&str]) -> Deaths {
     let mut d = Deaths::default();
     let n = lw.len();

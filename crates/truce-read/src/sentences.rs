@@ -32,6 +32,17 @@ fn next_word(text: &str, from: usize) -> &str {
     &rest[..end]
 }
 
+/// `w` lower-cased (ASCII) in `buf`, or a string no abbreviation equals when longer.
+fn lower8<'b>(w: &str, buf: &'b mut [u8; 8]) -> &'b str {
+    if w.len() > buf.len() || !w.is_ascii() {
+        return "-";
+    }
+    for (o, c) in buf.iter_mut().zip(w.as_bytes()) {
+        *o = c.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..w.len()]).unwrap_or("-")
+}
+
 /// Splits `text` into trimmed, non-empty sentence ranges.
 pub fn split(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -73,13 +84,14 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
             let mut boundary = starts_sentence;
             if c == b'.' && boundary {
                 let w = word_before(text, i);
-                let wl = w.to_ascii_lowercase();
+                let mut buf = [0u8; 8];
+                let wl = lower8(w, &mut buf);
                 let initial = w.len() == 1 && w.chars().all(|ch| ch.is_uppercase());
                 let dotted = w.contains('.') && w.len() <= 6;
                 if wl == "a.m" || wl == "p.m" {
                     boundary = !(ZONES.contains(&nw) || WEEKDAYS.contains(&nw));
                 } else if initial
-                    || (ABBREV.contains(&wl.as_str()) && wl != "est" && wl != "no")
+                    || (ABBREV.contains(&wl) && wl != "est" && wl != "no")
                     || (dotted && !nw.is_empty() && !["The", "It", "He", "She", "They", "In", "A"].contains(&nw))
                 {
                     boundary = false;

@@ -32,6 +32,13 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || ('\u{064B}'..='\u{065F}').contains(&c) || c == '\u{0640}'
 }
 
+/// The char starting at byte `i` (a char boundary), ASCII without decoding.
+#[inline]
+fn char_at(text: &str, i: usize) -> char {
+    let c = text.as_bytes()[i];
+    if c < 0x80 { c as char } else { text[i..].chars().next().unwrap_or(' ') }
+}
+
 /// Cuts `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::with_capacity(text.len() / 5);
@@ -39,7 +46,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut i = 0;
     let n = text.len();
     while i < n {
-        let c = text[i..].chars().next().unwrap_or(' ');
+        let c = char_at(text, i);
         if !is_word_char(c) {
             if let Some(last) = out.last_mut() {
                 if c == '-' || c == '–' {
@@ -57,7 +64,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         let number = c.is_ascii_digit();
         let mut j = i;
         while j < n {
-            let d = text[j..].chars().next().unwrap_or(' ');
+            let d = char_at(text, j);
             if number {
                 if d.is_ascii_digit() {
                     j += 1;
@@ -75,7 +82,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             }
             if is_apostrophe(d) {
                 let after = j + d.len_utf8();
-                if after < n && text[after..].chars().next().is_some_and(|e| e.is_alphabetic()) && j > start {
+                if after < n && char_at(text, after).is_alphabetic() && j > start {
                     j = after;
                     continue;
                 }
@@ -249,6 +256,17 @@ impl Stream {
 
 /// Builds the exact-fold stream and the skeleton stream for a text's tokens.
 pub fn streams(text: &str, tokens: &[Token]) -> (Stream, Stream) {
+    let (exact, skel) = build_streams(text, tokens, true);
+    (exact, skel.unwrap_or_default())
+}
+
+/// Builds only the exact-fold stream; its spans are those of the skeleton
+/// stream, whose keys are `skeleton` of the exact keys.
+pub fn exact_stream(text: &str, tokens: &[Token]) -> Stream {
+    build_streams(text, tokens, false).0
+}
+
+fn build_streams(text: &str, tokens: &[Token], with_skel: bool) -> (Stream, Option<Stream>) {
     // All folded keys in one buffer, so the text is folded once without a String per word.
     let mut buf = String::with_capacity(text.len());
     let mut at: Vec<(u32, u32)> = Vec::with_capacity(tokens.len());
@@ -264,7 +282,10 @@ pub fn streams(text: &str, tokens: &[Token]) -> (Stream, Stream) {
     }
     let key = |i: usize| &buf[at[i].0 as usize..at[i].1 as usize];
     let mut exact = Stream { text: String::with_capacity(text.len() + 8), spans: Vec::with_capacity(tokens.len()) };
-    let mut skel = Stream { text: String::with_capacity(text.len()), spans: Vec::with_capacity(tokens.len()) };
+    let mut skel = Stream {
+        text: String::with_capacity(if with_skel { text.len() } else { 0 }),
+        spans: Vec::with_capacity(if with_skel { tokens.len() } else { 0 }),
+    };
     for (i, t) in tokens.iter().enumerate() {
         let f = key(i);
         if f.is_empty() {
@@ -275,6 +296,9 @@ pub fn streams(text: &str, tokens: &[Token]) -> (Stream, Stream) {
             continue;
         }
         for (st, sk) in [(&mut exact, false), (&mut skel, true)] {
+            if sk && !with_skel {
+                continue;
+            }
             if !st.text.is_empty() {
                 st.text.push(' ');
             }
@@ -292,7 +316,7 @@ pub fn streams(text: &str, tokens: &[Token]) -> (Stream, Stream) {
     }
     exact.text.push(' ');
     skel.text.push(' ');
-    (exact, skel)
+    (exact, with_skel.then_some(skel))
 }
 
 /// Folds a whole name (several words) to its stream form, for building patterns.
@@ -317,6 +341,18 @@ mod tests {
         assert_eq!(fold_name("Douma", false), fold_name("Duma", false));
         assert_eq!(fold_name("Al-Bab", false), "bab");
         assert_ne!(sk("Hama"), sk("Homs"));
+    }
+
+    #[test]
+    fn the_exact_stream_alone_equals_the_pair() {
+        let t = "Clashes in Tal Rif'at, al-Bab and Ar-Raqqa: 1,200 killed.";
+        let toks = tokenize(t);
+        let (e, s) = streams(t, &toks);
+        let alone = exact_stream(t, &toks);
+        assert_eq!((alone.text.as_str(), &alone.spans), (e.text.as_str(), &e.spans));
+        let keys: Vec<String> = e.spans.iter().map(|sp| skeleton(&e.text[sp.0..sp.1])).collect();
+        let skel: Vec<&str> = s.spans.iter().map(|sp| &s.text[sp.0..sp.1]).collect();
+        assert_eq!(keys, skel);
     }
 
     #[test]

@@ -29,33 +29,33 @@ pub struct TimeHit {
 
 /// `w` lower-cased (ASCII) in `buf`, or `""` when longer than the buffer
 /// (no keyword matched here is that long).
-fn lower<'b>(w: &str, buf: &'b mut [u8; 16]) -> &'b str {
+fn lower<'b>(w: &str, buf: &'b mut [u8; 16]) -> &'b [u8] {
     let b = w.as_bytes();
     if b.len() > buf.len() {
-        return "";
+        return b"";
     }
     for (o, c) in buf.iter_mut().zip(b) {
         *o = c.to_ascii_lowercase();
     }
-    std::str::from_utf8(&buf[..b.len()]).unwrap_or("")
+    &buf[..b.len()]
 }
 
 fn month(w: &str) -> Option<i8> {
     let mut buf = [0u8; 16];
     let l = lower(w.trim_end_matches('.'), &mut buf);
     Some(match l {
-        "january" | "jan" => 1,
-        "february" | "feb" => 2,
-        "march" | "mar" => 3,
-        "april" | "apr" => 4,
-        "may" => 5,
-        "june" | "jun" => 6,
-        "july" | "jul" => 7,
-        "august" | "aug" => 8,
-        "september" | "sep" | "sept" => 9,
-        "october" | "oct" => 10,
-        "november" | "nov" => 11,
-        "december" | "dec" => 12,
+        b"january" | b"jan" => 1,
+        b"february" | b"feb" => 2,
+        b"march" | b"mar" => 3,
+        b"april" | b"apr" => 4,
+        b"may" => 5,
+        b"june" | b"jun" => 6,
+        b"july" | b"jul" => 7,
+        b"august" | b"aug" => 8,
+        b"september" | b"sep" | b"sept" => 9,
+        b"october" | b"oct" => 10,
+        b"november" | b"nov" => 11,
+        b"december" | b"dec" => 12,
         _ => return None,
     })
 }
@@ -104,6 +104,10 @@ struct ClockAt {
 }
 
 fn day_num(w: &str) -> Option<i8> {
+    // A token is alphanumeric: one that does not open with a digit is no day number.
+    if !w.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
     let d = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
     let v: i8 = d.parse().ok()?;
     (1..=31).contains(&v).then_some(v)
@@ -114,6 +118,11 @@ fn day_num(w: &str) -> Option<i8> {
 pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<TimeHit> {
     let n = words.len();
     let w = |i: usize| words.get(i).map(|x| x.0).unwrap_or("");
+    // Month names and day numbers of every word, read once.
+    let months: Vec<Option<i8>> = words.iter().map(|x| month(x.0)).collect();
+    let days: Vec<Option<i8>> = words.iter().map(|x| day_num(x.0)).collect();
+    let month_at = |i: usize| months.get(i).copied().flatten();
+    let day_at = |i: usize| days.get(i).copied().flatten();
     let mut dates: Vec<DateAt> = Vec::new();
     let mut clocks: Vec<ClockAt> = Vec::new();
     let mut i = 0;
@@ -134,13 +143,10 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
             }
         }
         // "30 December [2016]" and "December 30[, 2016]".
-        let dm =
-            day_num(cur).zip(month(w(i + 1)).filter(|_| w(i + 1).chars().next().is_some_and(|c| c.is_uppercase())));
-        let md = month(cur)
-            .filter(|_| {
-                cur.chars().next().is_some_and(|c| c.is_uppercase()) && cur != "May" || day_num(w(i + 1)).is_some()
-            })
-            .zip(day_num(w(i + 1)));
+        let dm = day_at(i).zip(month_at(i + 1).filter(|_| w(i + 1).chars().next().is_some_and(|c| c.is_uppercase())));
+        let md = month_at(i)
+            .filter(|_| cur.chars().next().is_some_and(|c| c.is_uppercase()) && cur != "May" || day_at(i + 1).is_some())
+            .zip(day_at(i + 1));
         if let Some((d, m)) = dm.or(md.map(|(m, d)| (d, m))) {
             let (year, end) = match w(i + 2).parse::<i16>() {
                 Ok(y) if (1990..2100).contains(&y) => (Some(y), i + 3),
@@ -182,14 +188,14 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
             let mut buf = [0u8; 16];
             let lc = lower(cur, &mut buf);
             let rel = match lc {
-                "today" | "tonight" => Some(today),
-                "yesterday" => today.yesterday().ok(),
-                "overnight" => today.yesterday().ok(),
-                "last" if w(i + 1) == "night" => today.yesterday().ok(),
+                b"today" | b"tonight" => Some(today),
+                b"yesterday" => today.yesterday().ok(),
+                b"overnight" => today.yesterday().ok(),
+                b"last" if w(i + 1) == "night" => today.yesterday().ok(),
                 _ => None,
             };
             if let Some(d) = rel {
-                let end = if lc == "last" { i + 2 } else { i + 1 };
+                let end = if lc == b"last" { i + 2 } else { i + 1 };
                 dates.push(DateAt { tok: i, end_tok: end, date: d, weekday: false });
                 i = end;
                 continue;
@@ -199,9 +205,9 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
         let mut buf = [0u8; 16];
         let lc = lower(cur, &mut buf);
         let mut clock: Option<(Time, usize, bool)> = None;
-        if lc == "midnight" {
+        if lc == b"midnight" {
             clock = Some((Time::midnight(), i + 1, true));
-        } else if lc == "noon" || lc == "midday" {
+        } else if lc == b"noon" || lc == b"midday" {
             clock = Some((Time::constant(12, 0, 0, 0), i + 1, false));
         } else {
             // "10pm", "10 pm", "5 p.m.", "22:00", "10:30 a.m."
