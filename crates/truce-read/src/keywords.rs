@@ -343,6 +343,7 @@ fn automaton() -> &'static Automaton {
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(&pats)
             .expect("keyword lists are valid patterns");
         Automaton { ac, masks }

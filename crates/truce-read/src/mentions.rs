@@ -361,6 +361,37 @@ fn resolve_places(
         .collect()
 }
 
+/// A place chosen for a sentence, turned into a `ResolvedPlace` (and its
+/// strings) only when a mention takes it.
+#[derive(Debug, Clone)]
+struct PlaceRef {
+    id: u32,
+    name: Option<String>,
+    precision: u8,
+    admin1_override: Option<usize>,
+}
+
+impl PlaceRef {
+    fn resolve(&self, rd: &RefData) -> ResolvedPlace {
+        resolved(rd, self.id, self.name.clone(), self.precision, self.admin1_override)
+    }
+
+    /// The district p-code `resolve` gives.
+    fn admin2_pcode<'a>(&self, rd: &'a RefData) -> &'a str {
+        let g = &rd.gaz;
+        let e = &g.entries[self.id as usize];
+        let a2 = match self.admin1_override {
+            Some(a) if a != e.admin1 => g.admin2.iter().position(|d| d.admin1 == a).unwrap_or(e.admin2),
+            _ => e.admin2,
+        };
+        &g.admin2[a2].pcode
+    }
+}
+
+fn place_ref(id: u32, name: Option<String>, precision: u8, admin1_override: Option<usize>) -> PlaceRef {
+    PlaceRef { id, name, precision, admin1_override }
+}
+
 fn resolved(
     rd: &RefData,
     id: u32,
@@ -414,7 +445,7 @@ const LOCATIVE: &[&str] = &[
 ];
 
 /// Picks and relates the place of an incident sentence.
-fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, lc: &Lc) -> Option<ResolvedPlace> {
+fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, lc: &Lc) -> Option<PlaceRef> {
     let g = &rd.gaz;
     let mut best: Option<(f32, usize)> = None;
     let in_sent = places_in(ctx, sent);
@@ -470,7 +501,7 @@ fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, lc: &Lc) -> Opti
         if !units.is_empty() && !units.iter().any(|&u| g.entries[u as usize].admin1 == e.admin1) {
             let u = units[0];
             let prec = if g.entries[u as usize].kind == Kind::Governorate { 3 } else { 2 };
-            return Some(resolved(rd, u, None, prec, None));
+            return Some(place_ref(u, None, prec, None));
         }
         let e = &g.entries[*id as usize];
         let t0 = h.tokens.start;
@@ -488,7 +519,7 @@ fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, lc: &Lc) -> Opti
         if countryside {
             let a1 = if damascus { g.admin1_by_pcode("SY03") } else { None };
             let name = format!("{} countryside", e.name);
-            return Some(resolved(rd, *id, Some(name), 2, a1));
+            return Some(place_ref(*id, Some(name), 2, a1));
         }
         let near = before.iter().any(|w| {
             matches!(
@@ -522,7 +553,7 @@ fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, lc: &Lc) -> Opti
         let precision = if province || e.kind == Kind::Governorate {
             if province && e.kind != Kind::Governorate {
                 // "Idlib province": the governorate.
-                return Some(resolved(rd, g.governorate_entry(e.admin1).unwrap_or(*id), None, 3, None));
+                return Some(place_ref(g.governorate_entry(e.admin1).unwrap_or(*id), None, 3, None));
             }
             3
         } else if before.contains(&"boundary") {
@@ -532,11 +563,11 @@ fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, lc: &Lc) -> Opti
         } else {
             1
         };
-        return Some(resolved(rd, *id, None, precision, None));
+        return Some(place_ref(*id, None, precision, None));
     }
     if lc.any(Kw::Capital) {
         let id = g.entries.iter().position(|e| e.kind == Kind::Community && e.rank == 0)?;
-        return Some(resolved(rd, id as u32, Some("Damascus".into()), 2, None));
+        return Some(place_ref(id as u32, Some("Damascus".into()), 2, None));
     }
     None
 }
@@ -679,14 +710,14 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
     let tctx = TimeCtx { today, year, local: rd.local.clone() };
     let mut mentions: Vec<Mention> = Vec::new();
     let mut anchor: Option<jiff::Timestamp> = None;
-    let mut last_place: Option<ResolvedPlace> = None;
-    let mut doc_place: Option<ResolvedPlace> = None;
+    let mut last_place: Option<PlaceRef> = None;
+    let mut doc_place: Option<PlaceRef> = None;
     // Document-level fallback: the headline's or dateline's place, else the first place in the text.
     for (h, id) in &ctx.places {
         let in_head = cl.headline.as_ref().is_some_and(|hr| hr.start <= h.range.start && h.range.end <= hr.end)
             || dateline.as_ref().is_some_and(|d| d.start <= h.range.start && h.range.end <= d.end);
         if in_head || doc_place.is_none() {
-            let p = resolved(rd, *id, None, 3, None);
+            let p = place_ref(*id, None, 3, None);
             let stop = in_head;
             doc_place = Some(p);
             if stop {
@@ -745,7 +776,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
                 modality: Modality::Reported,
                 sentence: s.clone(),
                 time,
-                place: place.clone(),
+                place: place.as_ref().map(|p| p.resolve(rd)),
                 actors: principal_actors(rd, &ctx, s, date),
                 fatalities: None,
                 evidence: s.clone(),
@@ -766,7 +797,11 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
                 let same_group = group.is_some_and(|gi| {
                     let gm: &Mention = &mentions[gi];
                     place.is_none()
-                        || gm.place.as_ref().zip(place.as_ref()).is_some_and(|(a, b)| a.admin2_pcode == b.admin2_pcode)
+                        || gm
+                            .place
+                            .as_ref()
+                            .zip(place.as_ref())
+                            .is_some_and(|(a, b)| a.admin2_pcode == b.admin2_pcode(rd))
                 });
                 if same_group {
                     let gi = group.unwrap_or(0);
@@ -790,7 +825,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
                     continue;
                 }
                 let modality = modality(&lc, time.as_ref(), today, &rd.local);
-                let place = place.or_else(|| last_place.clone()).or_else(|| doc_place.clone());
+                let place = place.or_else(|| last_place.clone()).or_else(|| doc_place.clone()).map(|p| p.resolve(rd));
                 let mut m = Mention {
                     kind: MentionKind::Incident { sub_event_type: sub },
                     modality,

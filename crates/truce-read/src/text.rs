@@ -122,6 +122,11 @@ pub fn fold_word(w: &str) -> String {
 pub fn fold_word_into(w: &str, scratch: &mut Vec<u8>, out: &mut String) {
     scratch.clear();
     if w.is_ascii() {
+        if w.bytes().all(|c| c.is_ascii_lowercase()) {
+            // The common case: no letters to drop or lower.
+            collapse_into(w.as_bytes(), out);
+            return;
+        }
         for &c in w.as_bytes() {
             if c.is_ascii_alphanumeric() {
                 scratch.push(c.to_ascii_lowercase());
@@ -157,6 +162,37 @@ pub fn fold_word_into(w: &str, scratch: &mut Vec<u8>, out: &mut String) {
 /// Appends lowercase ASCII letters with `ou`/`oo`→`u`, `ee`→`i`, doubled letters
 /// collapsed and a final `h` after a vowel dropped.
 fn collapse_into(bytes: &[u8], out: &mut String) {
+    let mut o = [0u8; 32];
+    if bytes.len() > o.len() {
+        return collapse_long(bytes, out);
+    }
+    let mut n = 0;
+    let mut k = 0;
+    while k < bytes.len() {
+        let c = bytes[k];
+        let next = bytes.get(k + 1).copied();
+        if (c == b'o' && (next == Some(b'u') || next == Some(b'o'))) || (c == b'e' && next == Some(b'e')) {
+            o[n] = if c == b'o' { b'u' } else { b'i' };
+            n += 1;
+            k += 2;
+            continue;
+        }
+        if n > 0 && o[n - 1] == c && !c.is_ascii_digit() {
+            k += 1;
+            continue;
+        }
+        o[n] = c;
+        n += 1;
+        k += 1;
+    }
+    if n > 3 && o[n - 1] == b'h' && matches!(o[n - 2], b'a' | b'e' | b'i' | b'o' | b'u') {
+        n -= 1;
+    }
+    out.push_str(std::str::from_utf8(&o[..n]).unwrap_or(""));
+}
+
+/// `collapse_into` for words longer than its buffer.
+fn collapse_long(bytes: &[u8], out: &mut String) {
     let base = out.len();
     let mut k = 0;
     while k < bytes.len() {

@@ -128,6 +128,19 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
     let mut i = 0;
     while i < n {
         let cur = w(i);
+        // Most words open with a lowercase letter: such a word starts a time only
+        // as a month name or one of these words (weekdays are capitalised, dates
+        // and clock times open with a digit).
+        if cur.as_bytes()[0].is_ascii_lowercase() && month_at(i).is_none() {
+            let mut buf = [0u8; 16];
+            if !matches!(
+                lower(cur, &mut buf),
+                b"today" | b"tonight" | b"yesterday" | b"overnight" | b"last" | b"midnight" | b"noon" | b"midday"
+            ) {
+                i += 1;
+                continue;
+            }
+        }
         // ISO date 2016-12-30 arrives as three number tokens.
         if cur.len() == 4 && cur.bytes().all(|b| b.is_ascii_digit()) {
             if let (Ok(y), Some(m), Some(d)) =
