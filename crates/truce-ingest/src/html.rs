@@ -17,8 +17,25 @@ fn first_attr(doc: &Document, selectors: &[&str], attr: &str) -> Option<String> 
     })
 }
 
+/// The part of a page that holds its metadata: up to `</head>` or the first
+/// `<body`, at most 256 KiB. Parsing only this keeps a hostile body (100,000
+/// nested elements, megabytes of markup) away from the DOM builder.
+fn head_part(html: &str) -> &str {
+    const MAX: usize = 256 * 1024;
+    let lower_limit = html.len().min(MAX);
+    let mut end = lower_limit;
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    let window = &html[..end];
+    let cut =
+        ["</head", "<body", "</HEAD", "<BODY"].iter().filter_map(|m| window.find(m)).min().unwrap_or(window.len());
+    &window[..cut]
+}
+
 pub(crate) fn metadata(html: &str) -> HtmlMeta {
-    let doc = Document::from(html);
+    let head = head_part(html);
+    let doc = Document::from(head);
     let source = first_attr(
         &doc,
         &[r#"meta[property="og:site_name"]"#, r#"meta[name="publisher"]"#, r#"meta[name="application-name"]"#],
@@ -59,5 +76,16 @@ mod tests {
         assert_eq!(m.url.as_deref(), Some("https://example.org/syria-truce"));
         assert_eq!(m.published.unwrap().to_string(), "2016-12-29T23:15:00Z");
         assert_eq!(metadata("<p>nothing</p>"), HtmlMeta::default());
+    }
+
+    #[test]
+    fn deeply_nested_bodies_do_not_reach_the_parser() {
+        let deep = format!(
+            "<html><head><meta property=\"og:site_name\" content=\"X\"></head><body>{}</body></html>",
+            "<div>".repeat(100_000)
+        );
+        assert_eq!(head_part(&deep).len(), deep.find("</head>").unwrap());
+        assert_eq!(metadata(&deep).source.as_deref(), Some("X"));
+        assert_eq!(head_part("<p>é</p>"), "<p>é</p>");
     }
 }
