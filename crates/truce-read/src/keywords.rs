@@ -80,7 +80,7 @@ pub enum Kw {
     Effective,
     /// Attribution to a speaker.
     Said,
-    /// Every word that `numbers::deaths` reacts to: without one, a sentence states no deaths.
+    /// Every word that `numbers::deaths_lower` reacts to: without one, a sentence states no deaths.
     DeathCue,
 }
 
@@ -283,37 +283,7 @@ const LISTS: &[(Kw, M, &[&str])] = &[
         ],
     ),
     (Kw::Said, M::Sub, &[" said ", " told ", " according to ", " says "]),
-    (
-        Kw::DeathCue,
-        M::Word,
-        &[
-            "coded",
-            "allocated",
-            "attributed",
-            "no",
-            "without",
-            "zero",
-            "killed",
-            "killing",
-            "kills",
-            "kill",
-            "dead",
-            "died",
-            "die",
-            "dies",
-            "deaths",
-            "death",
-            "fatalities",
-            "fatality",
-            "bodies",
-            "executed",
-            "executing",
-            "slain",
-            "lives",
-            "perished",
-            "martyred",
-        ],
-    ),
+    (Kw::DeathCue, M::Word, crate::numbers::TRIGGERS),
 ];
 
 struct Automaton {
@@ -423,6 +393,9 @@ mod tests {
     #[test]
     fn death_cues_cover_every_word_that_starts_a_casualty_count() {
         for w in crate::numbers::KILL {
+            assert!(crate::numbers::TRIGGERS.contains(w), "{w}");
+        }
+        for w in crate::numbers::TRIGGERS {
             assert!(Lc::of(&format!("Then {w} here")).any(Kw::DeathCue), "{w}");
         }
         assert!(!Lc::of("Clashes erupted near the deadline").any(Kw::DeathCue));

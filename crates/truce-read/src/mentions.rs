@@ -727,6 +727,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
     }
     let mut group: Option<usize> = None;
     let mut coded_set = std::collections::HashSet::new();
+    let mut shares: std::collections::HashMap<usize, (Option<u32>, Option<u32>)> = Default::default();
     let mut para_end = 0usize;
     let mut lc = Lc::default();
     for s in &sents {
@@ -747,7 +748,12 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
         let times = times::find(&words, &tctx);
         let mut time = times.first().map(|t| t.time.clone());
         let plain: Vec<&str> = words.iter().map(|w| w.0).collect();
-        let deaths = if lc.any(Kw::DeathCue) { numbers::deaths_lower(&plain, &wl) } else { numbers::Deaths::default() };
+        let deaths = if lc.any(Kw::DeathCue) {
+            let punct: Vec<bool> = ctx.tokens[wr.clone()].iter().map(|t| t.punct_after).collect();
+            numbers::deaths_lower(&plain, &wl, &punct)
+        } else {
+            numbers::Deaths::default()
+        };
         let place = sentence_place(rd, &ctx, s, &lc);
         if let Some(p) = &place {
             last_place = Some(p.clone());
@@ -817,6 +823,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
                         }
                     }
                     add_deaths(m, &deaths, &mut coded_set, gi);
+                    share(&mut shares, &deaths, gi);
                     for a in actors {
                         if m.actors.len() < 2 && !m.actors.iter().any(|o| o.key == a.key) {
                             m.actors.push(a);
@@ -837,12 +844,14 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
                     evidence: s.clone(),
                 };
                 add_deaths(&mut m, &deaths, &mut coded_set, mentions.len());
+                share(&mut shares, &deaths, mentions.len());
                 mentions.push(m);
                 group = Some(mentions.len() - 1);
             }
             None => {
                 if let Some(gi) = group {
                     add_deaths(&mut mentions[gi], &deaths, &mut coded_set, gi);
+                    share(&mut shares, &deaths, gi);
                 }
                 if lc.any(Kw::Said) {
                     let speaker = ctx
@@ -868,6 +877,18 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
             }
         }
     }
+    // A toll divided over several events or places: this event's share (the
+    // first gets the remainder, as coders do), or the share stated for it.
+    for (&i, &(parts, here)) in &shares {
+        let m = &mut mentions[i];
+        match (here, parts, m.fatalities) {
+            (Some(h), _, _) => m.fatalities = Some(h),
+            (None, Some(p), Some(f)) if f > 0 && !(coded_set.contains(&i) && f < 10) => {
+                m.fatalities = Some(f.div_ceil(p))
+            }
+            _ => {}
+        }
+    }
     // Fatalities: an explicit "no fatalities" is zero; otherwise what was stated.
     for m in &mut mentions {
         if matches!(m.kind, MentionKind::Incident { .. }) && m.fatalities.is_none() {
@@ -885,6 +906,21 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
         published: input.published,
     };
     (reading, diags)
+}
+
+/// Records a division ("divided on X and Y") or a stated share for mention `idx`.
+fn share(shares: &mut std::collections::HashMap<usize, (Option<u32>, Option<u32>)>, d: &numbers::Deaths, idx: usize) {
+    if d.coded.is_some() && d.parts.is_none() {
+        // A coding after a division is the event's own count ("Total fatalities coded as 11").
+        if let Some(e) = shares.get_mut(&idx) {
+            e.0 = None;
+        }
+    }
+    if d.parts.is_some() || d.here.is_some() {
+        let e = shares.entry(idx).or_default();
+        e.0 = d.parts.or(e.0);
+        e.1 = d.here.or(e.1);
+    }
 }
 
 fn add_deaths(m: &mut Mention, d: &numbers::Deaths, coded_set: &mut std::collections::HashSet<usize>, idx: usize) {

@@ -5,6 +5,12 @@
 pub fn value(w: &str) -> Option<u32> {
     let b = w.as_bytes();
     if b.iter().all(|c| c.is_ascii_digit() || *c == b',') && b.iter().any(u8::is_ascii_digit) {
+        // "1,200" is one number; "4,3,3" is a list, read as its first item.
+        let mut groups = w.split(',');
+        let first = groups.next().unwrap_or("");
+        if w.contains(',') && !groups.all(|g| g.len() == 3) {
+            return first.parse().ok();
+        }
         let mut v: u32 = 0;
         for &c in b.iter().filter(|c| c.is_ascii_digit()) {
             v = v.checked_mul(10)?.checked_add((c - b'0') as u32)?;
@@ -66,9 +72,52 @@ pub struct Deaths {
     pub coded: Option<u32>,
     /// "No fatalities", "no one was killed".
     pub none: bool,
+    /// The toll is divided over this many events or places ("divided on X and Y").
+    pub parts: Option<u32>,
+    /// The share of this event stated outright ("four were noted in this location").
+    pub here: Option<u32>,
 }
 
+/// Every word that starts a statement `deaths_lower` reads.
+pub(crate) const TRIGGERS: &[&str] = &[
+    "coded",
+    "code",
+    "recorded",
+    "allocated",
+    "attributed",
+    "no",
+    "without",
+    "zero",
+    "divided",
+    "spread",
+    "distributed",
+    "split",
+    "location",
+    "event",
+    "killed",
+    "killing",
+    "kills",
+    "kill",
+    "dead",
+    "died",
+    "die",
+    "dies",
+    "dying",
+    "deaths",
+    "death",
+    "fatalities",
+    "fatality",
+    "bodies",
+    "executed",
+    "executing",
+    "slain",
+    "lives",
+    "perished",
+    "martyred",
+];
+
 pub(crate) const KILL: &[&str] = &[
+    "dying",
     "killed",
     "killing",
     "kills",
@@ -92,6 +141,33 @@ pub(crate) const KILL: &[&str] = &[
 const HURT: &[&str] =
     &["injured", "injuring", "wounded", "wounding", "injuries", "hurt", "captured", "arrested", "missing"];
 const NOUNS: &[&str] = &[
+    "groups",
+    "group",
+    "factions",
+    "faction",
+    "forces",
+    "force",
+    "militias",
+    "side",
+    "sides",
+    "citizens",
+    "citizen",
+    "residents",
+    "insurgents",
+    "jihadists",
+    "individuals",
+    "armed",
+    "other",
+    "fighting",
+    "policeman",
+    "man",
+    "woman",
+    "boy",
+    "girl",
+    "children",
+    "soldiers",
+    "islamist",
+    "rebel",
     "people",
     "persons",
     "civilians",
@@ -167,23 +243,140 @@ const NOUNS: &[&str] = &[
 pub fn deaths(words: &[&str]) -> Deaths {
     let lw: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
     let lw: Vec<&str> = lw.iter().map(String::as_str).collect();
-    deaths_lower(words, &lw)
+    deaths_lower(words, &lw, &[])
+}
+
+/// Words before a count that do not end the count's phrase ("at least 5").
+fn qualifier(w: &str) -> bool {
+    matches!(
+        w,
+        "at" | "least"
+            | "about"
+            | "around"
+            | "some"
+            | "nearly"
+            | "more"
+            | "than"
+            | "up"
+            | "to"
+            | "over"
+            | "almost"
+            | "approximately"
+            | "roughly"
+            | "another"
+            | "additional"
+    )
+}
+
+/// A count word that stands for a number of people: digits, number words,
+/// and "a"/"an" only before a person noun ("an opposition fighter").
+fn count_at(words: &[&str], lw: &[&str], k: usize, before: bool) -> Option<u32> {
+    let x = lw[k];
+    let v = value(x)?;
+    let next = lw.get(k + 1).copied().unwrap_or("");
+    let vague = if before { matches!(x, "a" | "an" | "some" | "many") } else { matches!(x, "a" | "an") };
+    if vague && !NOUNS.contains(&next) {
+        return None;
+    }
+    if x == "both" && matches!(next, "sides" | "parties" | "side") {
+        return None;
+    }
+    if matches!(x, "a" | "an") && matches!(next, "number" | "total" | "result" | "day" | "week") {
+        return None;
+    }
+    if matches!(
+        next,
+        "days"
+            | "years"
+            | "hours"
+            | "weeks"
+            | "months"
+            | "areas"
+            | "locations"
+            | "villages"
+            | "events"
+            | "towns"
+            | "times"
+    ) {
+        return None;
+    }
+    // "4 of the 10", "1,200 km" are not what the nouns check can tell; digits are trusted.
+    let _ = words;
+    Some(v)
+}
+
+/// Number of parts a toll is divided over: "divided on Hober and Burda" (2),
+/// "spread over 3 events", "across both events", "across four locations".
+fn parts_after(words: &[&str], lw: &[&str], punct: &[bool], i: usize) -> Option<u32> {
+    let n = lw.len();
+    for k in i + 1..n.min(i + 6) {
+        if lw[k] == "both" {
+            return Some(2);
+        }
+        if let Some(v) = value(lw[k]).filter(|_| !matches!(lw[k], "a" | "an" | "some" | "many" | "several")) {
+            let unit = lw[k + 1..n.min(k + 3)].iter().any(|u| {
+                matches!(*u, "events" | "locations" | "areas" | "places" | "villages" | "towns" | "sites" | "fronts")
+            });
+            if unit && (2..=20).contains(&v) {
+                return Some(v);
+            }
+        }
+    }
+    // A list of places: capitalised items separated by commas or "and".
+    let k0 = (i + 1..n.min(i + 4)).find(|&k| matches!(lw[k], "on" | "between" | "across" | "over" | "among" | "in"))?;
+    let mut items = 0u32;
+    let mut open = false;
+    for k in k0 + 1..n {
+        let w = words[k];
+        let cap = w.chars().next().is_some_and(|c| c.is_uppercase());
+        if lw[k] == "and" || lw[k] == "&" {
+            open = false;
+        } else if cap || w.chars().all(|c| c.is_ascii_digit() || c == '/') {
+            if !open {
+                items += 1;
+                open = true;
+            }
+        } else if w.len() > 3 && !matches!(lw[k], "respectively") {
+            break;
+        }
+        if punct.get(k).copied().unwrap_or(false) {
+            open = false;
+        }
+    }
+    (items >= 2).then_some(items)
 }
 
 /// Reads casualty statements from the words of one sentence and their
-/// lower-cased forms (`lw[i]` is `words[i]` lower-cased). Only the words of
-/// `KILL` and those of the codings and zeroes below start a statement
-/// (`keywords::Kw::DeathCue` lists them all, so callers skip other sentences).
-pub fn deaths_lower(words: &[&str], lw: &[&str]) -> Deaths {
+/// lower-cased forms (`lw[i]` is `words[i]` lower-cased); `punct[i]` is true
+/// when punctuation follows word `i` (empty when unknown). Only the words of
+/// `TRIGGERS` start a statement (`keywords::Kw::DeathCue` lists them all, so
+/// callers skip other sentences).
+pub fn deaths_lower(words: &[&str], lw: &[&str], punct: &[bool]) -> Deaths {
     let mut d = Deaths::default();
     let n = lw.len();
+    let brk = |k: usize| punct.get(k).copied().unwrap_or(false);
     let mut used = vec![false; n];
+    let (mut coded_at, mut parts_at) = (None, None);
     for i in 0..n {
         let w = lw[i];
-        // Explicit codings.
-        if w == "coded" && lw.get(i + 1) == Some(&"as") {
-            if let Some(v) = lw.get(i + 2).and_then(|x| value(x)) {
-                d.coded = Some(v);
+        // Explicit codings: "coded as 10", "coded at 10", "coded fatalities to 10", "recorded at 10",
+        // "coded as an additional 10 with total fatalities coded as 12" (the last one holds).
+        let code_typo = w == "code" && lw.get(i + 1) == Some(&"as");
+        let precision = i > 0 && matches!(lw[i - 1], "geoprecision" | "precision");
+        if (w == "coded" || w == "recorded" || code_typo) && !precision {
+            let mut k = i + 1;
+            while k < n
+                && k <= i + 4
+                && matches!(lw[k], "as" | "at" | "to" | "an" | "additional" | "fatalities" | "total" | "of")
+            {
+                k += 1;
+            }
+            let counted = k < n && !matches!(lw[k], "a" | "an" | "some" | "many" | "several");
+            if let Some(v) = lw.get(k).and_then(|x| value(x)).filter(|_| counted) {
+                if w != "recorded" || lw[i + 1] == "at" {
+                    d.coded = Some(v);
+                    coded_at = Some(i);
+                }
             }
         }
         if (w == "allocated" || w == "attributed") && i >= 2 {
@@ -192,6 +385,7 @@ pub fn deaths_lower(words: &[&str], lw: &[&str]) -> Deaths {
                 .find_map(|k| value(lw[k]).filter(|_| words[k].chars().any(|c| c.is_ascii_digit()) || k + 1 < i))
             {
                 d.coded = Some(v);
+                coded_at = Some(i);
             }
         }
         if w == "no" || w == "without" || w == "zero" {
@@ -200,6 +394,20 @@ pub fn deaths_lower(words: &[&str], lw: &[&str]) -> Deaths {
                 matches!(*x, "fatalities" | "casualties" | "deaths" | "losses" | "dead" | "killed" | "one" | "injuries")
             }) {
                 d.none = true;
+            }
+        }
+        if matches!(w, "divided" | "spread" | "distributed" | "split") {
+            if let Some(p) = parts_after(words, lw, punct, i) {
+                d.parts = Some(p);
+                parts_at = Some(i);
+            }
+        }
+        // "four were noted in this location".
+        if w == "this" && lw.get(i + 1).is_some_and(|x| matches!(*x, "location" | "event")) {
+            if let Some(v) = (i.saturating_sub(5)..i).find_map(|k| {
+                value(lw[k]).filter(|_| !matches!(lw[k], "a" | "an" | "some" | "many" | "several" | "one"))
+            }) {
+                d.here = Some(v);
             }
         }
     }
@@ -211,76 +419,93 @@ pub fn deaths_lower(words: &[&str], lw: &[&str]) -> Deaths {
         if w == "lives" && !(i > 0 && matches!(lw[i - 1], "their" | "his")) {
             continue;
         }
-        // Count after a verb: "killing three people", "killed at least 5", "leaving 4 dead".
+        // Count after a verb: "killing three people", "killed at least 5", "the killing of one fighter".
         if matches!(w, "killing" | "killed" | "kills" | "kill" | "executing" | "executed") {
             let mut k = i + 1;
-            while k < n
-                && matches!(
-                    lw[k],
-                    "at" | "least"
-                        | "about"
-                        | "around"
-                        | "some"
-                        | "nearly"
-                        | "more"
-                        | "than"
-                        | "up"
-                        | "to"
-                        | "over"
-                        | "almost"
-                )
-            {
+            while k < n && (qualifier(lw[k]) || lw[k] == "of" && w == "killing") {
                 k += 1;
             }
-            if k < n && !used[k] && lw[k] != "a" && lw[k] != "an" {
-                if let Some(v) = value(lw[k]) {
-                    if !HURT.iter().any(|h| lw.get(k + 1).is_some_and(|x| x == h)) {
+            if k < n && !used[k] {
+                if let Some(v) = count_at(words, lw, k, false) {
+                    let hurt = HURT.iter().any(|h| lw.get(k + 1).is_some_and(|x| x == h));
+                    if !(hurt || k > i + 1 && brk(k - 1)) {
                         d.sum += v;
                         d.stated = true;
                         used[k] = true;
+                        // "killing an opposition fighter and at least 4 more civilians".
+                        let mut j = k + 1;
+                        while j < n
+                            && j <= k + 5
+                            && !brk(j - 1)
+                            && lw[j] != "and"
+                            && (NOUNS.contains(&lw[j]) || is_name(words[j]))
+                        {
+                            j += 1;
+                        }
+                        if j < n && lw[j] == "and" && !brk(j - 1) {
+                            let mut q = j + 1;
+                            while q < n && qualifier(lw[q]) {
+                                q += 1;
+                            }
+                            if q < n && !used[q] {
+                                if let Some(v2) = count_at(words, lw, q, false).filter(|_| !matches!(lw[q], "a" | "an"))
+                                {
+                                    if !HURT.iter().any(|h| lw.get(q + 1).is_some_and(|x| x == h)) {
+                                        d.sum += v2;
+                                        used[q] = true;
+                                    }
+                                }
+                            }
+                        }
                         continue;
                     }
                 }
             }
         }
-        // Count before: "16 dead", "14 rebel fighters died", "a member ... was killed".
-        let lo = i.saturating_sub(7);
+        // Count before: "16 dead", "2 Fighters of the Islamic armed groups were killed",
+        // "8 civilians and 2 fighters ... were killed".
+        let lo = i.saturating_sub(12);
         let mut k = i;
         while k > lo {
             k -= 1;
+            if brk(k) && k + 1 < i {
+                break;
+            }
             let x = lw[k];
             if HURT.contains(&x) || KILL.contains(&x) && k + 1 != i {
                 break;
             }
-            if let Some(v) = value(x) {
+            if value(x).is_some() {
                 if used[k] {
                     break;
                 }
-                // "a", "an" only as "a soldier was killed".
-                if (x == "a" || x == "an") && !lw.get(k + 1).is_some_and(|y| NOUNS.contains(y)) {
-                    break;
-                }
-                if matches!(x, "some" | "many") && !lw.get(k + 1).is_some_and(|y| NOUNS.contains(y)) {
-                    break;
-                }
-                if lw.get(k + 1).is_some_and(|y| {
-                    matches!(
-                        *y,
-                        "days" | "years" | "hours" | "weeks" | "months" | "areas" | "locations" | "villages" | "events"
-                    )
-                }) {
-                    break;
-                }
+                let Some(v) = count_at(words, lw, k, true) else { break };
                 if k > 0 && matches!(lw[k - 1], "toll" | "reached" | "to") && d.coded.is_some() {
                     break;
                 }
                 d.sum += v;
                 d.stated = true;
                 used[k] = true;
+                // A coordinated count before it: "8 civilians and 2 fighters".
+                if k >= 3 && lw[k - 1] == "and" && !brk(k - 2) {
+                    let mut j = k - 2;
+                    while j > 0 && j + 4 > k && !brk(j - 1) && (NOUNS.contains(&lw[j]) || is_name(words[j])) {
+                        if value(lw[j]).is_some() {
+                            break;
+                        }
+                        j -= 1;
+                    }
+                    if !used[j] {
+                        if let Some(v2) = count_at(words, lw, j, true).filter(|_| !matches!(lw[j], "a" | "an")) {
+                            d.sum += v2;
+                            used[j] = true;
+                        }
+                    }
+                }
                 break;
             }
             if !NOUNS.contains(&x)
-                && !x.chars().next().is_some_and(|c| c.is_uppercase())
+                && !is_name(words[k])
                 && words[k].chars().next().is_some_and(|c| c.is_lowercase())
                 && x.len() > 3
                 && !x.ends_with("ed")
@@ -289,7 +514,20 @@ pub fn deaths_lower(words: &[&str], lw: &[&str]) -> Deaths {
             }
         }
     }
+    // A coding after the division is this event's share ("split between 4
+    // events, with 6 allocated to Jellin"); a coded count under ten before it
+    // is one already ("coded as 5, split between 2 events").
+    if let (Some(p), Some(c)) = (parts_at, coded_at) {
+        if c > p || d.coded.is_some_and(|v| v < 10) {
+            d.parts = None;
+        }
+    }
     d
+}
+
+/// A capitalised word: part of a name inside a noun phrase ("Islamic State fighters").
+fn is_name(w: &str) -> bool {
+    w.chars().next().is_some_and(|c| c.is_uppercase())
 }
 
 #[cfg(test)]
@@ -310,6 +548,29 @@ mod tests {
         assert_eq!(deaths(&ws("One regime soldier died as a result")).sum, 1);
         assert_eq!(deaths(&ws("killing 3 and wounding 5")).sum, 3);
         assert_eq!(deaths(&ws("12 people were injured")).sum, 0);
+    }
+
+    #[test]
+    fn counts_in_noun_phrases_and_coordinations() {
+        assert_eq!(deaths(&ws("2 Fighters of the Islamic armed groups were killed during clashes")).sum, 2);
+        assert_eq!(deaths(&ws("8 civilians and 2 fighters from the Islamic factions were killed")).sum, 10);
+        assert_eq!(deaths(&ws("The clashes resulted in the killing of at least one opposition fighter")).sum, 1);
+        assert_eq!(deaths(&ws("killing an opposition fighter and at least 4 more civilians")).sum, 5);
+        assert_eq!(deaths(&ws("Fighters on both sides were killed")).sum, 0);
+    }
+
+    #[test]
+    fn divisions_and_shares() {
+        let d = deaths(&ws("Unknown fatalities are coded as 10 and divided on Hober and Burda"));
+        assert_eq!((d.coded, d.parts), (Some(10), Some(2)));
+        assert_eq!(deaths(&ws("Unknown number of fatalities coded as 10 spread over 3 events")).parts, Some(3));
+        assert_eq!(deaths(&ws("Fatalities spread across both events")).parts, Some(2));
+        let d = deaths(&ws("21 total fatalities split between 4 events, with 6 allocated to Jellin"));
+        assert_eq!((d.coded, d.parts), (Some(6), None));
+        assert_eq!(deaths(&ws("Unknown fatalities coded as 5, split between 2 events")).parts, None);
+        assert_eq!(deaths(&ws("four were noted in this location")).here, Some(4));
+        assert_eq!(deaths(&ws("Coded as 4,3,3 respectively")).coded, Some(4));
+        assert_eq!(deaths(&ws("geoprecision coded to 2 since")).coded, None);
     }
 
     #[test]
