@@ -110,6 +110,7 @@ pub(crate) const TRIGGERS: &[&str] = &[
     "bodies",
     "executed",
     "executing",
+    "assassinated",
     "slain",
     "lives",
     "perished",
@@ -118,6 +119,7 @@ pub(crate) const TRIGGERS: &[&str] = &[
 
 pub(crate) const KILL: &[&str] = &[
     "dying",
+    "assassinated",
     "killed",
     "killing",
     "kills",
@@ -420,9 +422,16 @@ pub fn deaths_lower(words: &[&str], lw: &[&str], punct: &[bool]) -> Deaths {
             continue;
         }
         // Count after a verb: "killing three people", "killed at least 5", "the killing of one fighter".
-        if matches!(w, "killing" | "killed" | "kills" | "kill" | "executing" | "executed") {
+        if matches!(
+            w,
+            "killing" | "killed" | "kills" | "kill" | "executing" | "executed" | "assassinated" | "death" | "deaths"
+        ) {
             let mut k = i + 1;
-            while k < n && (qualifier(lw[k]) || lw[k] == "of" && w == "killing") {
+            let noun = matches!(w, "death" | "deaths");
+            if noun && lw.get(k) != Some(&"of") {
+                k = n;
+            }
+            while k < n && (qualifier(lw[k]) || lw[k] == "of" && matches!(w, "killing" | "death" | "deaths")) {
                 k += 1;
             }
             if k < n && !used[k] {
@@ -504,12 +513,27 @@ pub fn deaths_lower(words: &[&str], lw: &[&str], punct: &[bool]) -> Deaths {
                 }
                 break;
             }
-            if !NOUNS.contains(&x)
-                && !is_name(words[k])
-                && words[k].chars().next().is_some_and(|c| c.is_lowercase())
-                && x.len() > 3
-                && !x.ends_with("ed")
-            {
+            // Other words may sit in the noun phrase ("10 Islamic State suicide bombers were
+            // killed"); a new clause may not.
+            if matches!(
+                x,
+                "which"
+                    | "while"
+                    | "whereas"
+                    | "after"
+                    | "when"
+                    | "as"
+                    | "since"
+                    | "but"
+                    | "because"
+                    | "where"
+                    | "during"
+                    | "amid"
+                    | "following"
+                    | "with"
+                    | "by"
+                    | "than"
+            ) {
                 break;
             }
         }
@@ -557,6 +581,10 @@ mod tests {
         assert_eq!(deaths(&ws("The clashes resulted in the killing of at least one opposition fighter")).sum, 1);
         assert_eq!(deaths(&ws("killing an opposition fighter and at least 4 more civilians")).sum, 5);
         assert_eq!(deaths(&ws("Fighters on both sides were killed")).sum, 0);
+        assert_eq!(deaths(&ws("10 Islamic State suicide bombers were killed in fierce clashes")).sum, 10);
+        assert_eq!(deaths(&ws("the bodies of 15 Free Syrian Army members who were killed")).sum, 15);
+        assert_eq!(deaths(&ws("resulting in the death of 3 fighters and a civilian")).sum, 3);
+        assert_eq!(deaths(&ws("Unidentified gunmen assassinated 2 TIP fighters")).sum, 2);
     }
 
     #[test]
