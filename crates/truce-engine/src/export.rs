@@ -1,1 +1,498 @@
-//! Placeholder: filled by the issue that owns it.
+//! Exports (ACLED CSV, GeoJSON, JSON Lines, agreements as JSON) streamed from
+//! the store a page at a time, the ACLED CSV import, and the export benchmark.
+
+use std::io::{BufRead, Write};
+use std::time::Instant;
+
+use jiff::Timestamp;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use truce_ingest::IngestMeta;
+use truce_store::{DerivedIncident, DerivedRuling, ExportIncident, ExportRuling};
+use truce_tell::acled::{self, AcledRow, CsvReader, RulingSummary};
+use truce_tell::geojson::GeoJsonWriter;
+use truce_tell::jsonl;
+use truce_tell::records::{ActorRecord, AgreementRef, IncidentRecord, MentionRecord, RulingRecord};
+
+use crate::{Engine, EngineConfig, EngineError, Progress, agreements};
+
+pub use truce_store::ExportFilter;
+
+/// What to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// ACLED's 31 columns then ours.
+    AcledCsv,
+    /// RFC 7946 FeatureCollection.
+    GeoJson,
+    /// Every record type, one per line.
+    Jsonl,
+    /// Agreements as JSON in the agreement file's schema.
+    Agreements,
+}
+
+impl ExportFormat {
+    /// Parses `acled-csv`, `geojson`, `jsonl` or `agreements`.
+    pub fn parse(s: &str) -> Result<ExportFormat, EngineError> {
+        match s {
+            "acled-csv" | "csv" => Ok(ExportFormat::AcledCsv),
+            "geojson" => Ok(ExportFormat::GeoJson),
+            "jsonl" => Ok(ExportFormat::Jsonl),
+            "agreements" => Ok(ExportFormat::Agreements),
+            _ => Err(EngineError::User(format!("--format {s:?}: expected acled-csv, geojson, jsonl or agreements"))),
+        }
+    }
+
+    /// The name used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::AcledCsv => "acled-csv",
+            ExportFormat::GeoJson => "geojson",
+            ExportFormat::Jsonl => "jsonl",
+            ExportFormat::Agreements => "agreements",
+        }
+    }
+}
+
+/// Rows per store page.
+const PAGE: u32 = 2_000;
+
+#[derive(Deserialize)]
+struct SlimRuling {
+    #[serde(default)]
+    responsible: Vec<String>,
+    #[serde(default)]
+    guarantors: Vec<String>,
+}
+
+fn summary(r: &ExportRuling) -> Result<RulingSummary, EngineError> {
+    let slim: SlimRuling = serde_json::from_str(&r.body)
+        .map_err(|e| EngineError::Internal(format!("stored ruling {}@{}: {e}", r.incident_id, r.agreement_key)))?;
+    Ok(RulingSummary {
+        agreement: r.agreement_key.clone(),
+        verdict: r.verdict.clone(),
+        guarantors: slim.guarantors,
+        responsible: slim.responsible,
+    })
+}
+
+fn incident(row: &ExportIncident) -> Result<IncidentRecord, EngineError> {
+    serde_json::from_str(&row.body).map_err(|e| EngineError::Internal(format!("stored incident {}: {e}", row.id)))
+}
+
+fn io(e: std::io::Error) -> EngineError {
+    EngineError::User(format!("writing the export: {e}"))
+}
+
+fn sha(body: &str) -> String {
+    hex::encode(Sha256::digest(body.as_bytes()))
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Rows read.
+    pub rows: u64,
+    /// Rows identical to what the store already exports: nothing changed.
+    pub unchanged: u64,
+    /// Incidents recorded new.
+    pub incidents_new: usize,
+    /// Incidents whose content changed.
+    pub incidents_changed: usize,
+    /// Reports stored to keep the rows' `source` and `notes`.
+    pub reports_new: usize,
+    /// Rows refused, each as `line N: problem`.
+    pub errors: Vec<String>,
+}
+
+impl Engine {
+    /// Writes an export to `out`, a page of the store at a time (constant memory).
+    /// Returns the number of rows (features, lines, agreements) written.
+    pub async fn export<W: Write>(
+        &self,
+        format: ExportFormat,
+        filter: &ExportFilter,
+        out: &mut W,
+        progress: &dyn Progress,
+    ) -> Result<u64, EngineError> {
+        let mut rows = 0u64;
+        if matches!(format, ExportFormat::Agreements | ExportFormat::Jsonl) {
+            let docs = self.agreement_json(filter.agreement.as_deref()).await?;
+            if format == ExportFormat::Agreements {
+                let text = serde_json::to_string_pretty(&docs).map_err(|e| EngineError::Internal(e.to_string()))?;
+                out.write_all(text.as_bytes()).map_err(io)?;
+                out.write_all(b"\n").map_err(io)?;
+                return Ok(docs.len() as u64);
+            }
+            for d in &docs {
+                jsonl::write(out, "agreement", d).map_err(io)?;
+                rows += 1;
+            }
+        }
+        let (incidents, _) = self.store.derived_counts().await?;
+        progress.start(incidents);
+        let mut geo = GeoJsonWriter::new();
+        match format {
+            ExportFormat::AcledCsv => acled::write_header(out).map_err(io)?,
+            ExportFormat::GeoJson => geo.start(out).map_err(io)?,
+            _ => {}
+        }
+        let mut after = String::new();
+        loop {
+            let page = self.store.export_incidents_page(filter, &after, PAGE).await?;
+            let (Some(first), Some(last)) = (page.first(), page.last()) else { break };
+            let rulings = self.store.export_rulings_range(&first.id, &last.id, filter.agreement.as_deref()).await?;
+            let mut r = 0;
+            for row in &page {
+                while r < rulings.len() && rulings[r].incident_id < row.id {
+                    r += 1;
+                }
+                let start = r;
+                while r < rulings.len() && rulings[r].incident_id == row.id {
+                    r += 1;
+                }
+                let mine = &rulings[start..r];
+                match format {
+                    ExportFormat::Jsonl => {
+                        jsonl::write_raw(out, "incident", &row.body).map_err(io)?;
+                        for x in mine {
+                            jsonl::write_raw(out, "ruling", &x.body).map_err(io)?;
+                        }
+                        rows += 1 + mine.len() as u64;
+                    }
+                    ExportFormat::AcledCsv => {
+                        let i = incident(row)?;
+                        let s = mine.iter().map(summary).collect::<Result<Vec<_>, _>>()?;
+                        let at = Timestamp::from_millisecond(row.updated_at).ok();
+                        acled::write_record(out, &AcledRow::from_incident(&i, &s, at).fields).map_err(io)?;
+                        rows += 1;
+                    }
+                    ExportFormat::GeoJson => {
+                        let i = incident(row)?;
+                        let s = mine.iter().map(summary).collect::<Result<Vec<_>, _>>()?;
+                        geo.feature(out, &i, &s).map_err(io)?;
+                        rows += 1;
+                    }
+                    ExportFormat::Agreements => {}
+                }
+            }
+            progress.advance(page.len() as u64);
+            after.clone_from(&last.id);
+            if page.len() < PAGE as usize {
+                break;
+            }
+        }
+        if format == ExportFormat::GeoJson {
+            geo.finish(out).map_err(io)?;
+        }
+        out.flush().map_err(io)?;
+        progress.finish();
+        Ok(rows)
+    }
+
+    /// The latest version of each agreement (or of `key`) as JSON in the file's schema.
+    async fn agreement_json(&self, key: Option<&str>) -> Result<Vec<serde_json::Value>, EngineError> {
+        let registry = crate::pipeline::registry()?;
+        let mut out = Vec::new();
+        for row in self.store.agreements_as_of(Timestamp::MAX).await? {
+            if key.is_some_and(|k| k != row.key) {
+                continue;
+            }
+            agreements::parse(&row.body, u32::try_from(row.version).unwrap_or(u32::MAX), Some(registry))
+                .map_err(|e| EngineError::Internal(format!("stored agreement {}: {e}", row.key)))?;
+            let v: toml::Value = toml::from_str(&row.body)
+                .map_err(|e| EngineError::Internal(format!("stored agreement {}: {e}", row.key)))?;
+            let json = serde_json::to_value(v).map_err(|e| EngineError::Internal(e.to_string()))?;
+            out.push(json);
+        }
+        if let Some(k) = key
+            && out.is_empty()
+        {
+            return Err(EngineError::User(format!(
+                "--agreement {k:?}: no such agreement (see `truce agreement list`)"
+            )));
+        }
+        Ok(out)
+    }
+
+    /// The CSV row the store exports now for incident `id`, if it is recorded.
+    async fn exported_row(&self, id: &str) -> Result<Option<AcledRow>, EngineError> {
+        let Some(row) = self.store.export_incident(id).await? else { return Ok(None) };
+        let rulings = self.store.export_rulings_range(id, id, None).await?;
+        let s = rulings.iter().map(summary).collect::<Result<Vec<_>, _>>()?;
+        let at = Timestamp::from_millisecond(row.updated_at).ok();
+        Ok(Some(AcledRow::from_incident(&incident(&row)?, &s, at)))
+    }
+
+    /// Imports ACLED-format CSV: each row becomes an incident (id = `event_id_cnty`),
+    /// its `source` and `notes` a stored report the incident cites, and its
+    /// verdict/agreement columns a ruling. A row identical to what the store
+    /// exports for that incident changes nothing, so export then import is a no-op.
+    pub async fn import_acled<R: BufRead>(
+        &self,
+        input: R,
+        progress: &dyn Progress,
+    ) -> Result<ImportSummary, EngineError> {
+        let mut reader = CsvReader::new(input);
+        let bad = |e: std::io::Error| EngineError::User(format!("reading the CSV: {e}"));
+        let header = reader.next_record().map_err(bad)?.ok_or_else(|| EngineError::User("the CSV is empty".into()))?;
+        for need in ["event_id_cnty", "event_date", "event_type", "sub_event_type"] {
+            if !header.iter().any(|h| h.trim() == need) {
+                return Err(EngineError::User(format!("the CSV has no {need} column (is it ACLED's format?)")));
+            }
+        }
+        let versions: std::collections::HashMap<String, u32> = self
+            .agreement_docs(Timestamp::MAX)
+            .await?
+            .iter()
+            .map(|d| (d.agreement.key().to_string(), d.agreement.version()))
+            .collect();
+        let now = Engine::now();
+        let mut out = ImportSummary::default();
+        let (mut incidents, mut rulings) = (Vec::new(), Vec::new());
+        progress.start(0);
+        while let Some(record) = reader.next_record().map_err(bad)? {
+            out.rows += 1;
+            let line = reader.line();
+            let row = AcledRow::from_record(&header, &record);
+            if let Err(e) = row.check() {
+                out.errors.push(format!("line {line}: {e}"));
+                continue;
+            }
+            let id = row.get("event_id_cnty").to_owned();
+            if let Some(existing) = self.exported_row(&id).await?
+                && existing == row
+            {
+                out.unchanged += 1;
+                continue;
+            }
+            let notes = row.get("notes").to_owned();
+            let text = if notes.trim().is_empty() {
+                format!(
+                    "{} ({}) on {} in {}.",
+                    row.get("sub_event_type"),
+                    row.get("event_type"),
+                    row.get("event_date"),
+                    row.get("location")
+                )
+            } else {
+                notes.clone()
+            };
+            let source = Some(row.get("source").to_owned()).filter(|s| !s.is_empty());
+            let parsed = truce_ingest::parse_bytes(&id, text.as_bytes(), &IngestMeta { received_at: now, source });
+            let Some(report) = parsed.reports.first() else {
+                let why = parsed.errors.first().map(ToString::to_string).unwrap_or_default();
+                out.errors.push(format!("line {line}: notes cannot be kept as a report: {why}"));
+                continue;
+            };
+            let stored = self.store.insert_reports(std::slice::from_ref(report), now).await?;
+            out.reports_new += stored.iter().filter(|s| **s == truce_store::Stored::New).count();
+            let mut row = row;
+            if notes.trim().is_empty() {
+                row.fields[acled::ACLED_COLUMNS.iter().position(|c| *c == "notes").unwrap_or(27)] = text;
+            }
+            let i = row
+                .to_incident(&report.origin.name, report.id().as_str())
+                .map_err(|e| EngineError::User(format!("line {line}: {e}")))?;
+            let body = serde_json::to_string(&i).map_err(|e| EngineError::Internal(e.to_string()))?;
+            let time_from = i.time_utc[0].parse::<Timestamp>().map_or(0, |t| t.as_millisecond());
+            if let Some(r) = row.ruling() {
+                let version = versions.get(&r.agreement).copied().unwrap_or(1);
+                let mut slim = i.clone();
+                slim.mentions.clear();
+                let record = RulingRecord {
+                    incident: slim,
+                    agreement: AgreementRef { key: r.agreement.clone(), version },
+                    verdict: r.verdict.clone(),
+                    responsible: r.responsible,
+                    guarantors: r.guarantors,
+                    confidence: 0.0,
+                    trace: vec!["imported from an ACLED-format CSV row".to_owned()],
+                };
+                let rbody = serde_json::to_string(&record).map_err(|e| EngineError::Internal(e.to_string()))?;
+                rulings.push(DerivedRuling {
+                    incident_id: i.id.clone(),
+                    agreement_key: r.agreement,
+                    agreement_version: i64::from(version),
+                    verdict: r.verdict,
+                    hash: sha(&rbody),
+                    body: rbody,
+                });
+            }
+            incidents.push(DerivedIncident { id: i.id.clone(), hash: sha(&body), body, time_from });
+            if incidents.len() >= 500 {
+                let rec = self.store.record_derived(&incidents, &rulings, now).await?;
+                out.incidents_new += rec.incidents_new;
+                out.incidents_changed += rec.incidents_changed;
+                progress.advance(incidents.len() as u64);
+                incidents.clear();
+                rulings.clear();
+            }
+        }
+        if !incidents.is_empty() {
+            let rec = self.store.record_derived(&incidents, &rulings, now).await?;
+            out.incidents_new += rec.incidents_new;
+            out.incidents_changed += rec.incidents_changed;
+            progress.advance(incidents.len() as u64);
+        }
+        progress.finish();
+        Ok(out)
+    }
+}
+
+/// One measured export.
+#[derive(Debug, Clone)]
+pub struct ExportFigure {
+    /// `record` or the format name.
+    pub what: String,
+    /// Rows written (incidents recorded, for `record`).
+    pub rows: u64,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Peak resident memory during this step, in MiB (VmHWM after a reset), if known.
+    pub peak_mib: Option<f64>,
+}
+
+impl ExportFigure {
+    /// Rows per second.
+    pub fn per_second(&self) -> f64 {
+        self.rows as f64 / self.seconds.max(1e-9)
+    }
+}
+
+/// Resets the process's peak-RSS counter (Linux: `clear_refs` 5), so the next
+/// reading of VmHWM covers only what follows.
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// VmHWM (peak resident set) in MiB.
+fn peak_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+const GOVS: [(&str, &str, f64, f64); 6] = [
+    ("Hama", "SY05", 35.1318, 36.7578),
+    ("Idleb", "SY07", 35.9306, 36.6339),
+    ("Aleppo", "SY02", 36.2021, 37.1343),
+    ("Dar'a", "SY12", 32.6189, 36.1021),
+    ("Homs", "SY04", 34.7324, 36.7137),
+    ("Rural Damascus", "SY03", 33.5700, 36.4000),
+];
+
+/// A synthetic incident and its ruling, like the pipeline records them.
+pub fn synthetic_incident(n: usize) -> (IncidentRecord, RulingRecord) {
+    let (gov, pcode, lat, lon) = GOVS[n % GOVS.len()];
+    let t = Timestamp::from_second(1_483_048_800 + (n as i64 % 86_400) * 60).unwrap_or(Timestamp::UNIX_EPOCH);
+    let text = format!("Clashes were reported near {gov} between government forces and rebels (event {n}).");
+    let i = IncidentRecord {
+        id: format!("inc-{n:09}"),
+        event_type: "Battles".into(),
+        sub_event_type: "Armed clash".into(),
+        time_utc: [t.to_string(), (t + jiff::SignedDuration::from_hours(3)).to_string()],
+        time_precision: "hour".into(),
+        admin1: Some(gov.into()),
+        admin1_pcode: Some(pcode.into()),
+        admin2: None,
+        location: Some(gov.into()),
+        lat: Some(lat + (n % 100) as f64 / 1000.0),
+        lon: Some(lon),
+        geo_precision: Some(2),
+        actors: vec![
+            ActorRecord { name: "Military Forces of Syria (2000-)".into(), inter: Some(1) },
+            ActorRecord { name: "Opposition Rebels (Syria)".into(), inter: Some(2) },
+        ],
+        sources: 1 + (n % 3) as u32,
+        reports: vec![format!("report-{n}.txt")],
+        fatalities: (n % 7) as u32,
+        status: "reported".into(),
+        mentions: vec![MentionRecord {
+            report: format!("report-{n}.txt"),
+            report_id: format!("{:064x}", n),
+            start: 0,
+            end: text.len(),
+            text,
+        }],
+    };
+    let mut slim = i.clone();
+    slim.mentions.clear();
+    let r = RulingRecord {
+        incident: slim,
+        agreement: AgreementRef { key: "sy-ceasefire-2016-12-30".into(), version: 1 },
+        verdict: "violation".into(),
+        responsible: vec!["Military Forces of Syria (2000-)".into(), "Opposition Rebels (Syria)".into()],
+        guarantors: vec!["Government of Russia (2000-)".into(), "Government of Turkey (2016-)".into()],
+        confidence: 0.5,
+        trace: vec!["synthetic".into()],
+    };
+    (i, r)
+}
+
+/// Records `n` synthetic incidents (each with one ruling) into a fresh SQLite
+/// file in a temporary folder through `Store::record_derived` in batches, then
+/// exports them in each format to a file, timing each step and reading its
+/// peak memory. Prints nothing; the caller prints the figures.
+pub async fn bench_export(n: usize) -> Result<Vec<ExportFigure>, EngineError> {
+    let dir = tempfile::tempdir().map_err(|e| EngineError::Internal(format!("temporary folder: {e}")))?;
+    let url = format!("sqlite://{}", dir.path().join("export-bench.db").display());
+    let engine =
+        Engine::open(EngineConfig { db_url: url, ingest: truce_ingest::IngestConfig { max_size: 20 << 20 } }).await?;
+    let mut figures = Vec::new();
+    reset_peak();
+    let t = Instant::now();
+    let now = Engine::now();
+    let mut start = 0;
+    while start < n {
+        let end = (start + 10_000).min(n);
+        let (mut incidents, mut rulings) = (Vec::with_capacity(end - start), Vec::with_capacity(end - start));
+        for k in start..end {
+            let (i, r) = synthetic_incident(k);
+            let body = serde_json::to_string(&i).map_err(|e| EngineError::Internal(e.to_string()))?;
+            let rbody = serde_json::to_string(&r).map_err(|e| EngineError::Internal(e.to_string()))?;
+            let time_from = t_ms(&i.time_utc[0]);
+            rulings.push(DerivedRuling {
+                incident_id: i.id.clone(),
+                agreement_key: r.agreement.key.clone(),
+                agreement_version: 1,
+                verdict: r.verdict.clone(),
+                hash: sha(&rbody),
+                body: rbody,
+            });
+            incidents.push(DerivedIncident { id: i.id, hash: sha(&body), body, time_from });
+        }
+        engine.store.record_derived(&incidents, &rulings, now).await?;
+        start = end;
+    }
+    figures.push(ExportFigure {
+        what: "record".into(),
+        rows: n as u64,
+        seconds: t.elapsed().as_secs_f64(),
+        bytes: 0,
+        peak_mib: peak_mib(),
+    });
+    for format in [ExportFormat::AcledCsv, ExportFormat::GeoJson, ExportFormat::Jsonl] {
+        let path = dir.path().join(format!("out.{}", format.as_str()));
+        let file =
+            std::fs::File::create(&path).map_err(|e| EngineError::Internal(format!("{}: {e}", path.display())))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+        reset_peak();
+        let t = Instant::now();
+        let rows = engine.export(format, &ExportFilter::default(), &mut w, &()).await?;
+        drop(w);
+        let seconds = t.elapsed().as_secs_f64();
+        let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        figures.push(ExportFigure { what: format.as_str().into(), rows, seconds, bytes, peak_mib: peak_mib() });
+        let _ = std::fs::remove_file(&path);
+    }
+    engine.close().await;
+    Ok(figures)
+}
+
+fn t_ms(s: &str) -> i64 {
+    s.parse::<Timestamp>().map_or(0, |t| t.as_millisecond())
+}

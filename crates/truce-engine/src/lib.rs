@@ -25,8 +25,8 @@ use truce_store::{Backend, ChainReport, Store};
 
 pub use error::EngineError;
 pub use ingest::{IngestRequest, IngestSummary, ItemOutcome, Progress};
-pub use ledger::{LedgerCount, LedgerEntry, Period};
 pub use pipeline::{AgreementVersion, Analysis, JudgeRequest, extract_files};
+pub use ledger::{LedgerCount, LedgerEntry, Period};
 pub use propose::{Proposal, ProposedField};
 pub use truce_ingest::{IngestConfig, IngestError, Input};
 pub use truce_read::ExtractRecord;
@@ -104,3 +104,8 @@ impl Engine {
         Timestamp::now()
     }
 }
+pub use bulletin::{
+    Bulletin, BulletinFormat, BulletinRequest, RULE_VERSION, Stamp, render as render_bulletin,
+    verify as verify_bulletin,
+};
+pub use export::{ExportFigure, ExportFilter, ExportFormat, ImportSummary, bench_export, synthetic_incident};

@@ -271,3 +271,4 @@ pub fn redact(url: &str) -> String {
         _ => url.to_owned(),
     }
 }
+pub use export::{ExportFilter, ExportIncident, ExportRuling};

@@ -2,7 +2,8 @@
 //!
 //! [`build`] is pure: the engine passes what it knew at the cut-off (rulings,
 //! facts, contradictions) and the periods. An incident is placed at the
-//! midpoint of its time interval; the period is (previous cut-off, cut-off].
+//! midpoint of its time interval (clipped to the agreement's start); the
+//! period is (previous cut-off, cut-off].
 //! Every figure is set against the previous period and a running total since
 //! the agreement began. The content is hashed (SHA-256 of its canonical JSON)
 //! and each format embeds the content, so [`verify`] can recompute the hash
@@ -81,6 +82,8 @@ pub struct BulletinInput<'a> {
 /// A referral to a guarantor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferralLine {
+    /// The agreement referred under.
+    pub agreement: String,
     /// Guarantor name.
     pub guarantor: String,
     /// Referrals sent in the period.
@@ -313,10 +316,20 @@ impl Cites {
     }
 }
 
-fn midpoint(r: &RulingRecord) -> Option<Timestamp> {
+/// Where an incident is placed in time: the midpoint of its interval, the
+/// interval first clipped to start no earlier than the agreement (a violation
+/// cannot precede the agreement it violates), and strictly after its start.
+fn midpoint(r: &RulingRecord, start: Timestamp) -> Option<Timestamp> {
     let from: Timestamp = r.incident.time_utc[0].parse().ok()?;
     let to: Timestamp = r.incident.time_utc[1].parse().unwrap_or(from);
-    Timestamp::from_millisecond((from.as_millisecond() + to.as_millisecond()) / 2).ok()
+    if to < start {
+        return Timestamp::from_millisecond((from.as_millisecond() + to.as_millisecond()) / 2).ok();
+    }
+    // An incident at the very start (midnight when the truce began) belongs to
+    // the first period of the agreement, not the one that ends at its start.
+    let from = from.max(start);
+    let mid = Timestamp::from_millisecond((from.as_millisecond() + to.as_millisecond()) / 2).ok()?;
+    Some(mid.max(start + jiff::SignedDuration::from_millis(1)))
 }
 
 fn list(names: &[String]) -> String {
@@ -370,7 +383,7 @@ pub fn build(input: &BulletinInput<'_>) -> Content {
             .rulings
             .iter()
             .filter(|r| r.agreement.key == a.key)
-            .filter_map(|r| Some((r, midpoint(r)?)))
+            .filter_map(|r| Some((r, midpoint(r, start)?)))
             .filter(|(_, t)| *t <= input.cutoff)
             .collect();
         let which = |t: Timestamp| {
@@ -542,7 +555,7 @@ pub fn build(input: &BulletinInput<'_>) -> Content {
             by_responsible: resp.rows(),
             by_guarantor: guar.rows(),
             guarantors_to_act: to_act.into_iter().collect(),
-            referrals: input.referrals.clone(),
+            referrals: input.referrals.as_ref().map(|v| v.iter().filter(|r| r.agreement == a.key).cloned().collect()),
             per_day,
             points,
             by_pcode,

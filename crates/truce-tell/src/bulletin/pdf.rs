@@ -101,24 +101,28 @@ impl PdfDoc {
     pub fn heading(&mut self, text: &str, size: f64) {
         self.need(size * 3.0);
         self.y -= size * 0.6;
-        self.line(text, size, "F2", 0.0);
+        self.wrap(text, size, "F2", 0.0);
     }
 
     /// A paragraph, wrapped to the page width.
     pub fn para(&mut self, text: &str, size: f64, indent: f64) {
+        self.wrap(text, size, "F1", indent);
+    }
+
+    fn wrap(&mut self, text: &str, size: f64, font: &str, indent: f64) {
         let width = PAGE_W - 2.0 * MARGIN - indent;
         let mut line = String::new();
         for word in text.split_whitespace() {
             let candidate = if line.is_empty() { word.to_owned() } else { format!("{line} {word}") };
             if text_width(&candidate, size) > width && !line.is_empty() {
-                self.line(&line, size, "F1", indent);
+                self.line(&line, size, font, indent);
                 line = word.to_owned();
             } else {
                 line = candidate;
             }
         }
         if !line.is_empty() {
-            self.line(&line, size, "F1", indent);
+            self.line(&line, size, font, indent);
         }
     }
 

@@ -1,0 +1,1 @@
+SELECT id, body, updated_at FROM incidents WHERE id = ?1
