@@ -25,8 +25,8 @@ use truce_store::{Backend, ChainReport, Store};
 
 pub use error::EngineError;
 pub use ingest::{IngestRequest, IngestSummary, ItemOutcome, Progress};
-pub use pipeline::{AgreementVersion, Analysis, JudgeRequest, extract_files};
 pub use ledger::{LedgerCount, LedgerEntry, Period};
+pub use pipeline::{AgreementVersion, Analysis, JudgeRequest, extract_files};
 pub use propose::{Proposal, ProposedField};
 pub use truce_ingest::{IngestConfig, IngestError, Input};
 pub use truce_read::ExtractRecord;
