@@ -15,7 +15,7 @@ use crate::config::{Config, Overrides};
 
 /// Truce: ceasefire monitoring and verification.
 #[derive(Debug, Parser)]
-#[command(name = "truce", version, about, propagate_version = true)]
+#[command(name = "truce", version, about)]
 struct Cli {
     /// Database: sqlite://PATH (default sqlite://truce.db) or postgres://USER@HOST/DB.
     #[arg(long, global = true, value_name = "URL")]
@@ -140,4 +140,14 @@ fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TRUCE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -158,3 +158,34 @@ async fn sigkill_mid_ingest_loses_nothing_and_tampering_is_named() {
     let err = text(&audit.stderr);
     assert!(err.contains("broken at entry 1234 (report.ingested"), "{err}");
 }
+
+#[test]
+fn agreements_are_listed_shown_edited_and_diffed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("a.db").display());
+    let list = truce(&["agreement", "list", "--db", &db]);
+    assert_eq!(list.status.code(), Some(0), "{}", text(&list.stderr));
+    let listed = text(&list.stdout);
+    for key in
+        ["sy-coh-2016-02-27", "sy-arrangement-2016-09-12", "sy-ceasefire-2016-12-30", "sy-deescalation-2017-05-04"]
+    {
+        assert!(listed.contains(key), "{key} not in\n{listed}");
+    }
+    assert!(listed.contains("2016-12-29T22:00:00Z"), "{listed}");
+    let shown = text(&truce(&["agreement", "show", "sy-ceasefire-2016-12-30", "--db", &db]).stdout);
+    let body: String = shown.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    let edited = dir.path().join("edited.toml");
+    std::fs::write(&edited, body.replace("ack_minutes = 30", "ack_minutes = 45")).unwrap();
+    let add = truce(&["agreement", "add", edited.to_str().unwrap(), "--db", &db]);
+    assert_eq!(add.status.code(), Some(0), "{}", text(&add.stderr));
+    assert!(text(&add.stdout).contains("stored version 2"), "{}", text(&add.stdout));
+    let diff = text(&truce(&["agreement", "diff", "sy-ceasefire-2016-12-30", "--db", &db]).stdout);
+    assert!(diff.contains("-ack_minutes = 30") && diff.contains("+ack_minutes = 45"), "{diff}");
+    let v1 = truce(&["agreement", "show", "sy-ceasefire-2016-12-30", "--version", "1", "--db", &db]);
+    assert!(text(&v1.stdout).contains("ack_minutes = 30"));
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, "key = \"x\"\n").unwrap();
+    let bad = truce(&["agreement", "add", broken.to_str().unwrap(), "--db", &db]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("broken.toml: missing field"), "{}", text(&bad.stderr));
+}

@@ -139,6 +139,7 @@ pub fn merge(reports: &[ReadReport<'_>]) -> Merged {
     }
     out.facts = facts(reports);
     out.contradictions.extend(effective_time_contradictions(reports));
+    out.contradictions.extend(talks_timing_contradictions(reports));
     out
 }
 
@@ -392,6 +393,75 @@ fn facts(reports: &[ReadReport<'_>]) -> Vec<Fact> {
         }
     }
     out.into_iter().map(|(_, f)| f).collect()
+}
+
+/// What a sentence says about when follow-up talks happen, normalised:
+/// "next month", "mid-January", "no date announced", "timing withheld".
+fn talks_timing(lc: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if !(lc.contains("talks") || lc.contains("negotiations")) {
+        return None;
+    }
+    if lc.contains("did not announce a date") || lc.contains("no date") || lc.contains("not set a date") {
+        return Some("no date announced".into());
+    }
+    if lc.contains("about timing") || lc.contains("on timing") || lc.contains("about the timing") {
+        return Some("timing withheld".into());
+    }
+    for rel in ["next month", "next week", "this month", "within weeks"] {
+        if lc.contains(rel) {
+            return Some(rel.into());
+        }
+    }
+    for m in MONTHS {
+        for part in ["early", "mid", "late", "end of", "beginning of"] {
+            if lc.contains(&format!("{part}-{m}")) || lc.contains(&format!("{part} {m}")) {
+                let mut name = m.to_owned();
+                name[..1].make_ascii_uppercase();
+                return Some(format!("{part}-{name}"));
+            }
+        }
+    }
+    None
+}
+
+/// Sources that disagree on when follow-up talks take place ("next month",
+/// "mid-January", "no date announced") are a contradiction with both sides sourced.
+fn talks_timing_contradictions(reports: &[ReadReport<'_>]) -> Vec<Contradiction> {
+    let mut by: BTreeMap<String, Vec<MentionRef>> = BTreeMap::new();
+    for r in reports {
+        for s in &r.reading.sentences {
+            let text = r.reading.clean.get(s.clone()).unwrap_or("").trim();
+            let Some(value) = talks_timing(&text.to_lowercase()) else { continue };
+            let side = by.entry(value).or_default();
+            if !side.iter().any(|m| m.report == *r.id && m.text == text) {
+                side.push(MentionRef {
+                    report: r.id.clone(),
+                    report_name: r.name.to_owned(),
+                    range: s.clone(),
+                    text: text.to_owned(),
+                    fatalities: None,
+                });
+            }
+        }
+    }
+    if by.len() < 2 {
+        return Vec::new();
+    }
+    vec![Contradiction { subject: "timing of the peace talks".into(), sides: by.into_iter().collect() }]
 }
 
 fn effective_time_contradictions(reports: &[ReadReport<'_>]) -> Vec<Contradiction> {

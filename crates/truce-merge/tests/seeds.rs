@@ -57,6 +57,15 @@ fn the_sentence_repeated_in_000_and_003_is_one_fact_with_two_sources() {
     assert_eq!(talks[0].sources, 2);
     let names: Vec<&str> = talks[0].mentions.iter().map(|m| m.report_name.as_str()).collect();
     assert!(names.iter().any(|n| n.starts_with("000_")) && names.iter().any(|n| n.starts_with("003_")), "{names:?}");
+    // The sources disagree on when the Astana talks take place, and say so.
+    let talks =
+        merged.contradictions.iter().find(|c| c.subject == "timing of the peace talks").expect("talks contradiction");
+    let values: Vec<&str> = talks.sides.iter().map(|(v, _)| v.as_str()).collect();
+    for want in ["next month", "mid-January", "no date announced"] {
+        assert!(values.contains(&want), "{want} missing from {values:?}");
+    }
+    let no_date = &talks.sides.iter().find(|(v, _)| v == "no date announced").unwrap().1;
+    assert_eq!(no_date.len(), 2, "000 and 003 both say it: {no_date:#?}");
     // Every incident rests on evidence that is really in its report.
     for inc in &merged.incidents {
         for m in &inc.mentions {

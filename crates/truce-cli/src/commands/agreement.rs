@@ -54,6 +54,16 @@ pub async fn run(config: Config, cmd: Cmd) -> anyhow::Result<Outcome> {
                 engine.add_agreement(&text).await.map_err(|e| UserError(format!("{}: {e}", file.display())))?;
             if new {
                 println!("agreement {key}: stored version {version}");
+                // An agreement change re-judges what is known, so rulings name the new version.
+                let a = engine.judge(&truce_engine::JudgeRequest::default()).await?;
+                if let Some(r) = a.recorded {
+                    println!(
+                        "re-judged: {} new and {} changed rulings ({} incidents)",
+                        r.rulings_new,
+                        r.rulings_changed,
+                        a.incidents.len()
+                    );
+                }
             } else {
                 println!("agreement {key}: unchanged (version {version})");
             }
