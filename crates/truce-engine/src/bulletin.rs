@@ -108,6 +108,16 @@ impl Engine {
             .collect();
         // The hotline's referrals are not in main yet: the bulletin says "not recorded".
         let referrals: Option<Vec<ReferralLine>> = None;
+        // The coordination centre's ledger for the period's days.
+        let first = previous.to_zoned_datetime(tz.clone()).date();
+        let ledger_line = |e: &truce_store::LedgerRow| {
+            let code = e.pcode.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
+            format!("{}{code}, {}: {} — {} [source: {}]", e.place, e.day, e.status, e.detail, e.source)
+        };
+        let local = self.ledger(truce_store::Ledger::LocalAgreements, first, req.date).await?;
+        let aid = self.ledger(truce_store::Ledger::AidDeliveries, first, req.date).await?;
+        let local_agreements = Some(local.iter().map(ledger_line).collect());
+        let aid_deliveries = Some(aid.iter().map(ledger_line).collect());
         let input = BulletinInput {
             date: req.date.to_string(),
             zone: zone_name,
@@ -121,6 +131,8 @@ impl Engine {
             reports: analysis.reports,
             rule_version: RULE_VERSION.to_owned(),
             referrals,
+            local_agreements,
+            aid_deliveries,
         };
         Ok(truce_tell::bulletin::stamp(truce_tell::bulletin::build(&input)))
     }

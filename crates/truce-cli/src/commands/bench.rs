@@ -23,6 +23,12 @@ pub enum Cmd {
         #[arg(long, default_value_t = 3)]
         rounds: u32,
     },
+    /// Rows per second and peak memory for each export format over generated incidents in SQLite.
+    Export {
+        /// How many generated incidents.
+        #[arg(long, default_value_t = 1_000_000)]
+        incidents: usize,
+    },
     /// Merge precision and recall on labelled report pairs (`scripts/eval` builds them).
     MergePairs {
         /// JSON Lines of `{"a":{"id","text","published"},"b":{…},"same":bool}`.
@@ -64,6 +70,27 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
             }
             let peak = truce_engine::bench::peak_memory_mb().map_or_else(|| "n/a".to_owned(), |m| format!("{m:.0} MB"));
             println!("reference data built in {refdata:.3} s; peak memory {peak}");
+            Ok(Outcome::Ok)
+        }
+        Cmd::Export { incidents } => {
+            eprintln!("bench export: recording {incidents} generated incidents…");
+            let figures = truce_engine::bench_export(incidents).await?;
+            println!(
+                "{:<12} {:>10} {:>9} {:>12} {:>10} {:>11}",
+                "bench", "rows", "seconds", "rows/s", "MB out", "peak MiB"
+            );
+            for f in figures {
+                let peak = f.peak_mib.map_or_else(|| "n/a".to_owned(), |m| format!("{m:.1}"));
+                println!(
+                    "{:<12} {:>10} {:>9.2} {:>12.0} {:>10.1} {:>11}",
+                    f.what,
+                    f.rows,
+                    f.seconds,
+                    f.per_second(),
+                    f.bytes as f64 / 1e6,
+                    peak
+                );
+            }
             Ok(Outcome::Ok)
         }
         Cmd::MergePairs { pairs } => {

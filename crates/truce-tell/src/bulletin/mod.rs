@@ -77,6 +77,10 @@ pub struct BulletinInput<'a> {
     pub rule_version: String,
     /// Referrals, when the hotline records them; `None` prints "not recorded".
     pub referrals: Option<Vec<ReferralLine>>,
+    /// Local agreements in the period, one line each; `None` prints "not recorded".
+    pub local_agreements: Option<Vec<String>>,
+    /// Aid deliveries in the period, one line each; `None` prints "not recorded".
+    pub aid_deliveries: Option<Vec<String>>,
 }
 
 /// A referral to a guarantor.
@@ -599,8 +603,8 @@ pub fn build(input: &BulletinInput<'_>) -> Content {
         previous_period: [input.before_previous.to_string(), input.previous.to_string()],
         sections,
         contradictions,
-        local_agreements: None,
-        aid_deliveries: None,
+        local_agreements: input.local_agreements.clone(),
+        aid_deliveries: input.aid_deliveries.clone(),
         digest,
         sources: cites.list,
         inputs: Inputs {
@@ -629,6 +633,18 @@ pub fn stamp(content: Content) -> Bulletin {
 
 fn refs(c: &[u32]) -> String {
     c.iter().map(|n| format!("[{n}]")).collect()
+}
+
+/// The ledger lines of a bulletin, each labelled: `None` sections are skipped
+/// (their "not recorded" note is printed instead).
+fn ledger_lines(c: &Content) -> Vec<String> {
+    let mut out = Vec::new();
+    for (label, v) in [("Local agreement", &c.local_agreements), ("Aid delivery", &c.aid_deliveries)] {
+        for line in v.iter().flatten() {
+            out.push(format!("{label}: {line}"));
+        }
+    }
+    out
 }
 
 fn not_recorded<T>(v: &Option<Vec<T>>, what: &str) -> Option<String> {
@@ -754,6 +770,13 @@ fn render_md(b: &Bulletin) -> String {
     {
         let _ = writeln!(s, "{t}\n");
     }
+    let lines = ledger_lines(c);
+    for line in &lines {
+        let _ = writeln!(s, "- {line}");
+    }
+    if !lines.is_empty() {
+        s.push('\n');
+    }
     let _ = writeln!(s, "## Sources\n");
     for src in &c.sources {
         let at = match (&src.report_id, src.span) {
@@ -877,6 +900,9 @@ fn render_html(b: &Bulletin) -> String {
         .flatten()
     {
         let _ = writeln!(s, "<p>{}</p>", xml(&t));
+    }
+    for line in ledger_lines(c) {
+        let _ = writeln!(s, "<p>{}</p>", xml(&line));
     }
     s.push_str("<h2>Sources</h2>\n<ol>");
     for src in &c.sources {
@@ -1006,6 +1032,9 @@ fn render_pdf(b: &Bulletin) -> Vec<u8> {
         .flatten()
     {
         d.para(&t, 9.0, 0.0);
+    }
+    for line in ledger_lines(c) {
+        d.para(&line, 9.0, 0.0);
     }
     d.heading("Sources", 11.0);
     for src in &c.sources {
