@@ -302,6 +302,9 @@ const STOP: &[&str] = &[
     "crossing",
 ];
 
+/// The fewest consonants a skeleton key may have.
+const MIN_SKELETON: usize = 4;
+
 /// Folded (and skeleton) forms of words that open Arabic place names: alone they
 /// name a village somewhere, but before another capitalised word they are the
 /// head of a longer name (general knowledge of Arabic toponymy).
@@ -411,6 +414,125 @@ fn strip_qualifier(n: &str) -> Option<&str> {
     None
 }
 
+/// A name with each glued article after its first word written apart:
+/// "Hosh Eldawahreh" gives "Hosh El-dawahreh"; `None` when there is none.
+fn unglue_article(n: &str) -> Option<String> {
+    let mut out = String::with_capacity(n.len() + 4);
+    let mut changed = false;
+    for (i, w) in n.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let b = w.as_bytes();
+        if i > 0 && b.len() >= 5 && (w.starts_with("El") || w.starts_with("Al")) && b[2].is_ascii_lowercase() {
+            out.push_str(&w[..2]);
+            out.push('-');
+            out.push_str(&w[2..]);
+            changed = true;
+        } else {
+            out.push_str(w);
+        }
+    }
+    changed.then_some(out)
+}
+
+/// Latin spellings of an Arabic letter, most usual first, as they enter a
+/// skeleton key (general knowledge of the common transliteration systems):
+/// `None` for a letter outside the Arabic alphabet.
+fn arabic_latin(c: char) -> Option<&'static [&'static str]> {
+    Some(match c {
+        'ب' => &["b"],
+        'ت' | 'ط' => &["t"],
+        'ث' => &["th", "s", "t"],
+        'ج' => &["j"],
+        'ح' | 'ه' => &["h"],
+        'خ' => &["kh", "h"],
+        'د' => &["d"],
+        'ذ' => &["dh", "z", "d"],
+        'ر' => &["r"],
+        'ز' => &["z"],
+        'س' | 'ص' => &["s"],
+        'ش' => &["sh"],
+        'ض' => &["d", "dh"],
+        'ظ' => &["z", "dh"],
+        'غ' => &["gh"],
+        'ف' => &["f"],
+        'ق' => &["q"],
+        'ك' => &["k"],
+        'ل' => &["l"],
+        'م' => &["m"],
+        'ن' => &["n"],
+        'و' => &["w"],
+        'ي' => &["y"],
+        'ا' | 'أ' | 'إ' | 'آ' | 'ى' => &["a"],
+        'ع' | 'ة' | 'ء' | 'ئ' | 'ؤ' => &[""],
+        _ => return None,
+    })
+}
+
+/// At most this many skeleton keys per Arabic name.
+const MAX_ARABIC_KEYS: usize = 8;
+
+/// Skeleton keys (see `text::skeleton`) of the Latin spellings an Arabic-script
+/// name is usually given: "حوش الضواهره" gives "hsh dhr", the key of "Hosh
+/// al-Dawahra" and "Hosh Eldawahreh". The article is dropped as in Latin names,
+/// a final `ه` is a vowel, and an opening `ع` or alif reads as `a`. Empty when
+/// the name has letters outside the Arabic alphabet.
+fn arabic_skeletons(name: &str) -> Vec<String> {
+    let mut keys: Vec<String> = vec![String::new()];
+    for w in name.split([' ', '_', '-', '/']).filter(|w| !w.is_empty()) {
+        let chars: Vec<char> =
+            w.chars().filter(|c| !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')).collect();
+        let chars = match chars.as_slice() {
+            ['ا', 'ل', rest @ ..] if rest.len() >= 2 => rest,
+            all => all,
+        };
+        // The word's Latin spellings, at most MAX_ARABIC_KEYS.
+        let mut spell: Vec<String> = vec![String::new()];
+        for (i, &c) in chars.iter().enumerate() {
+            let Some(opts) = arabic_latin(c) else { return Vec::new() };
+            let opts: &[&str] = if i == 0 && opts == [""] {
+                &["a"]
+            } else if i + 1 == chars.len() && i >= 2 && c == 'ه' {
+                &[""]
+            } else {
+                opts
+            };
+            let mut next = Vec::with_capacity(spell.len() * opts.len());
+            for s in &spell {
+                for o in opts {
+                    if next.len() < MAX_ARABIC_KEYS {
+                        next.push(format!("{s}{o}"));
+                    }
+                }
+            }
+            spell = next;
+        }
+        let mut words: Vec<String> = Vec::new();
+        for s in spell.iter().filter(|s| !s.is_empty()) {
+            let mut k = String::new();
+            skeleton_into(s, &mut k);
+            if !words.contains(&k) {
+                words.push(k);
+            }
+        }
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let mut next = Vec::new();
+        for k in &keys {
+            for w in &words {
+                if next.len() < MAX_ARABIC_KEYS {
+                    next.push(if k.is_empty() { w.clone() } else { format!("{k} {w}") });
+                }
+            }
+        }
+        keys = next;
+    }
+    keys.retain(|k| !k.is_empty());
+    keys
+}
+
 fn f(s: &str) -> f64 {
     s.trim().parse().unwrap_or(f64::NAN)
 }
@@ -428,6 +550,20 @@ impl Builder {
             let n = n.trim();
             if n.is_empty() {
                 continue;
+            }
+            // Compound names ("Tal Hawasid - Hanuteh", "الصفا_التياس") also name each part.
+            if n.contains(" - ") || n.contains('_') {
+                let parts: Vec<&str> = n.split(" - ").flat_map(|p| p.split('_')).map(str::trim).collect();
+                if parts.len() > 1 {
+                    for p in parts.iter().filter(|p| p.chars().count() >= 6) {
+                        self.add_names(id, &[p]);
+                    }
+                }
+            }
+            // A glued article inside a name ("Hosh Eldawahreh", "Tiba Elemam") is
+            // also written apart or dropped ("Hosh al-Dawahira").
+            if let Some(v) = unglue_article(n) {
+                self.names.push((v, id));
             }
             self.names.push((n.to_string(), id));
             if let Some(base) = strip_qualifier(n) {
@@ -757,6 +893,8 @@ impl Gazetteer {
         }
         // Index folded and skeleton names.
         let stop: std::collections::HashSet<&str> = STOP.iter().copied().collect();
+        // A loose key with the key of a common word ("Iraq", "in") is no name.
+        let stop_skel: std::collections::HashSet<String> = STOP.iter().map(|w| fold_name(w, true)).collect();
         let mut exact: HashMap<String, Vec<u32>> = HashMap::new();
         let mut skel: HashMap<String, Vec<u32>> = HashMap::new();
         for (n, id) in &b.names {
@@ -769,10 +907,16 @@ impl Gazetteer {
                 v.push(*id);
             }
             let s = fold_name(n, true);
-            if s.chars().filter(|c| *c != ' ').count() >= 4 && s.is_ascii() {
-                let v = skel.entry(s).or_default();
-                if !v.contains(id) {
-                    v.push(*id);
+            let keys = if s.is_ascii() { vec![s] } else { arabic_skeletons(n) };
+            for s in keys {
+                if s.chars().filter(|c| *c != ' ').count() >= MIN_SKELETON
+                    && !stop_skel.contains(&s)
+                    && !s.split(' ').skip(1).any(|w| stop_skel.contains(w))
+                {
+                    let v = skel.entry(s).or_default();
+                    if !v.contains(id) {
+                        v.push(*id);
+                    }
                 }
             }
         }
@@ -919,5 +1063,38 @@ impl Gazetteer {
     /// The governorate index for an OCHA p-code.
     pub fn admin1_by_pcode(&self, pc: &str) -> Option<usize> {
         self.admin1.iter().position(|a| a.pcode == pc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arabic_names_give_the_skeletons_of_their_latin_spellings() {
+        let ar = arabic_skeletons("حوش الضواهره");
+        assert!(ar.contains(&fold_name("Hosh al-Dawahra", true)), "{ar:?}");
+        assert!(arabic_skeletons("كفر نبل").contains(&fold_name("Kafr Nabl", true)));
+        assert!(arabic_skeletons("عين العرب").contains(&fold_name("Ain al-Arab", true)));
+        assert!(arabic_skeletons("Kafr نبل").is_empty());
+        assert!(arabic_skeletons("ذذذ ذذذ ذذذ").len() <= MAX_ARABIC_KEYS);
+    }
+
+    #[test]
+    fn glued_articles_are_written_apart() {
+        assert_eq!(unglue_article("Hosh Eldawahreh").as_deref(), Some("Hosh El-dawahreh"));
+        assert_eq!(fold_name("Hosh El-dawahreh", false), fold_name("Hosh al-Dawahreh", false));
+        assert_eq!(unglue_article("Elbab"), None);
+        assert_eq!(unglue_article("Tal Elsus").as_deref(), Some("Tal El-sus"));
+    }
+
+    #[test]
+    fn variants_reach_the_bundled_gazetteer() {
+        let g = Gazetteer::bundled().expect("bundled gazetteer");
+        let text = "Clashes in Hosh al-Dawahira and near Hanuteh.";
+        let tokens = crate::text::tokenize(text);
+        let ex = crate::text::exact_stream(text, &tokens);
+        let names: Vec<&str> = g.find(text, &tokens, &ex).iter().map(|h| &text[h.range.clone()]).collect();
+        assert_eq!(names, ["Hosh al-Dawahira", "Hanuteh"]);
     }
 }

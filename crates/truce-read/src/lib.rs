@@ -52,6 +52,36 @@ impl RefData {
         Ok(RefData { gaz: gazetteer::Gazetteer::bundled()?, reg: actors::Registry::bundled()?, local })
     }
 
+    /// The place names the gazetteer finds in `text`, each with its candidate
+    /// entries as `name (kind, governorate / district)`: a look into name
+    /// matching for debugging and data work, before context disambiguation.
+    pub fn place_names(&self, text: &str) -> Vec<(String, Vec<String>)> {
+        let tokens = text::tokenize(text);
+        let ex = text::exact_stream(text, &tokens);
+        self.gaz
+            .find(text, &tokens, &ex)
+            .into_iter()
+            .map(|h| {
+                let cands = h
+                    .cands
+                    .iter()
+                    .map(|&c| {
+                        let e = &self.gaz.entries[c as usize];
+                        format!(
+                            "{} ({:?}, {} / {}){}",
+                            e.name,
+                            e.kind,
+                            self.gaz.admin1[e.admin1].name,
+                            self.gaz.admin2[e.admin2].name,
+                            if h.exact { "" } else { " ~" }
+                        )
+                    })
+                    .collect();
+                (text[h.range].to_string(), cands)
+            })
+            .collect()
+    }
+
     /// Number of gazetteer entries and actors loaded.
     pub fn sizes(&self) -> (usize, usize) {
         (self.gaz.entries.len(), self.reg.actors.len())
