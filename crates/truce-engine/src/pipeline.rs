@@ -153,13 +153,8 @@ pub fn extract_files(
 }
 
 impl Engine {
-    /// Reads, merges and judges the reports received by `req.as_of` (all, when
-    /// `None`). A live run (no `as_of`) records changed incidents and rulings
-    /// with their events; a replay records nothing.
-    #[tracing::instrument(skip_all, fields(as_of = ?req.as_of))]
-    pub async fn judge(&self, req: &JudgeRequest) -> Result<Analysis, EngineError> {
-        let now = Engine::now();
-        let as_of = req.as_of.unwrap_or(now);
+    /// Every report received at or before `as_of`, in arrival order.
+    pub async fn reports_as_of(&self, as_of: Timestamp) -> Result<Vec<Report>, EngineError> {
         let mut reports: Vec<Report> = Vec::new();
         let mut cursor = 0;
         loop {
@@ -170,6 +165,17 @@ impl Engine {
             reports.extend(page);
             cursor = next;
         }
+        Ok(reports)
+    }
+
+    /// Reads, merges and judges the reports received by `req.as_of` (all, when
+    /// `None`). A live run (no `as_of`) records changed incidents and rulings
+    /// with their events; a replay records nothing.
+    #[tracing::instrument(skip_all, fields(as_of = ?req.as_of))]
+    pub async fn judge(&self, req: &JudgeRequest) -> Result<Analysis, EngineError> {
+        let now = Engine::now();
+        let as_of = req.as_of.unwrap_or(now);
+        let reports = self.reports_as_of(as_of).await?;
         let docs = self.agreement_docs(as_of).await?;
         if let Some(k) = &req.agreement
             && !docs.iter().any(|d| d.agreement.key().as_str() == k)

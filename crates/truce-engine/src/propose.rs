@@ -362,16 +362,7 @@ impl Engine {
     /// Proposes an agreement from the reports received by `as_of` (all when `None`).
     pub async fn propose_agreement(&self, as_of: Option<Timestamp>) -> Result<Proposal, EngineError> {
         let as_of = as_of.unwrap_or(Timestamp::MAX);
-        let mut reports = Vec::new();
-        let mut cursor = 0;
-        loop {
-            let (page, next) = self.store.reports_page(as_of, cursor, 500).await?;
-            if page.is_empty() {
-                break;
-            }
-            reports.extend(page);
-            cursor = next;
-        }
+        let reports = self.reports_as_of(as_of).await?;
         let refdata = crate::pipeline::refdata()?;
         let registry = crate::pipeline::registry()?;
         let readings: Vec<Reading> = reports
