@@ -87,6 +87,8 @@ pub struct Gazetteer {
     pub entries: Vec<Entry>,
     exact: NameIndex<Vec<u32>>,
     skel: NameIndex<Vec<u32>>,
+    /// `NAME_HEADS` as stream keys.
+    heads: std::collections::HashSet<String>,
 }
 
 const STOP: &[&str] = &[
@@ -275,7 +277,6 @@ const STOP: &[&str] = &[
     "control",
     "took",
     "took",
-    "aleppo's",
     "local",
     "top",
     "high",
@@ -892,14 +893,14 @@ impl Gazetteer {
             b.add_names(id, &names);
         }
         // Index folded and skeleton names.
-        let stop: std::collections::HashSet<&str> = STOP.iter().copied().collect();
+        let stop: std::collections::HashSet<String> = STOP.iter().map(|w| fold_name(w, false)).collect();
         // A loose key with the key of a common word ("Iraq", "in") is no name.
         let stop_skel: std::collections::HashSet<String> = STOP.iter().map(|w| fold_name(w, true)).collect();
         let mut exact: HashMap<String, Vec<u32>> = HashMap::new();
         let mut skel: HashMap<String, Vec<u32>> = HashMap::new();
         for (n, id) in &b.names {
             let e = fold_name(n, false);
-            if e.chars().count() < 3 || stop.contains(e.as_str()) {
+            if e.chars().count() < 3 || stop.contains(&e) {
                 continue;
             }
             let v = exact.entry(e).or_default();
@@ -923,11 +924,7 @@ impl Gazetteer {
         let mut base_keys: HashMap<String, Vec<u32>> = HashMap::new();
         for (n, id) in &b.bases {
             let e = fold_name(n, false);
-            if e.chars().count() < 4
-                || stop.contains(e.as_str())
-                || exact.contains_key(&e)
-                || !e.contains(' ') && e.len() < 5
-            {
+            if e.chars().count() < 4 || stop.contains(&e) || exact.contains_key(&e) || !e.contains(' ') && e.len() < 5 {
                 continue;
             }
             let v = base_keys.entry(e).or_default();
@@ -941,7 +938,8 @@ impl Gazetteer {
             keys.sort();
             NameIndex::build(keys)
         };
-        Ok(Self { admin1, admin2, entries: b.entries, exact: build(exact), skel: build(skel) })
+        let heads = NAME_HEADS.iter().map(|h| fold_name(h, false)).collect();
+        Ok(Self { admin1, admin2, entries: b.entries, exact: build(exact), skel: build(skel), heads })
     }
 
     /// Finds place names in a text: longest non-overlapping matches, exact matches first.
@@ -1025,7 +1023,7 @@ impl Gazetteer {
         }
         // A generic toponym head alone ("Tal", "Kafr", "Deir") followed by another
         // capitalised word is the start of a longer, unknown name ("Tal Shiha").
-        if tr.len() == 1 && NAME_HEADS.contains(&key) {
+        if tr.len() == 1 && self.heads.contains(key) {
             let joined = !tokens[tr.start].punct_after;
             let next_cap = tokens
                 .get(tr.end)

@@ -348,7 +348,11 @@ impl Lc {
         let a = automaton();
         let mut hits = 0u64;
         for m in a.ac.find_overlapping_iter(&self.text) {
-            let [sub, prefix, word] = a.masks[m.pattern().as_usize()];
+            let [mut sub, prefix, word] = a.masks[m.pattern().as_usize()];
+            // "IS-controlled areas": a control word joined to its holder is a modifier, not a capture.
+            if m.start() > 0 && self.text.as_bytes()[m.start() - 1] == b'-' {
+                sub &= !(1 << Kw::TakeControl as u32);
+            }
             hits |= sub;
             if (prefix | word) != 0 && self.bounds[m.start()] & 1 != 0 {
                 hits |= prefix;

@@ -448,6 +448,7 @@ const LOCATIVE: &[&str] = &[
 fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, lc: &Lc) -> Option<PlaceRef> {
     let g = &rd.gaz;
     let mut best: Option<(f32, usize)> = None;
+    let mut scored: Vec<(f32, usize)> = Vec::new();
     let in_sent = places_in(ctx, sent);
     for (k, (h, id)) in ctx.places.iter().enumerate().take(in_sent.end).skip(in_sent.start) {
         if h.range.start < sent.start || h.range.end > sent.end {
@@ -481,8 +482,33 @@ fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, lc: &Lc) -> Opti
         if !h.exact {
             s -= 0.5;
         }
+        scored.push((s, k));
         if best.is_none_or(|(b, _)| s > b) {
             best = Some((s, k));
+        }
+    }
+    // "Harasta city in Rural Damascus", "Tall Aswad in the countryside of Hama": when
+    // the locative falls on an admin unit, a named place that lies inside it is the
+    // finer reading.
+    if let Some((_, k)) = best {
+        let u = &g.entries[ctx.places[k].1 as usize];
+        if matches!(u.kind, Kind::Governorate | Kind::District) {
+            let inside = |e: &crate::gazetteer::Entry| {
+                e.admin1 == u.admin1 && (u.kind == Kind::Governorate || e.admin2 == u.admin2)
+            };
+            let finer = scored
+                .iter()
+                .filter(|&&(s, o)| {
+                    let e = &g.entries[ctx.places[o].1 as usize];
+                    o != k
+                        && s > 0.0
+                        && matches!(e.kind, Kind::Community | Kind::Neighbourhood | Kind::Site)
+                        && inside(e)
+                })
+                .max_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+            if let Some(&(s, o)) = finer {
+                best = Some((s, o));
+            }
         }
     }
     // Admin units the sentence names ("in Hama", "countryside of Menbij").
@@ -948,10 +974,21 @@ mod tests {
     }
 
     #[test]
+    fn a_place_named_inside_the_locative_admin_unit_is_the_finer_reading() {
+        let rd = crate::RefData::bundled().expect("bundled reference data");
+        let text = "Regime forces shelled Harasta city in Rural Damascus amid clashes with rebels.";
+        let input = crate::ReportInput { id: "t", name: "t", text, is_html: false, published: None };
+        let (reading, _) = read(&input, &rd);
+        let place = reading.mentions.first().and_then(|m| m.place.clone()).expect("a place");
+        assert_eq!((place.name.as_str(), place.admin2_pcode.as_str()), ("Harasta", "SY0302"));
+    }
+
+    #[test]
     fn captures_of_places_change_territory_but_captures_of_people_do_not() {
         assert_eq!(class("QSD captured Andalus village east of Raqqa"), Some(SubEventType::GovernmentRegainsTerritory));
         assert_eq!(class("HTS controlled Tal Bzam village"), Some(SubEventType::GovernmentRegainsTerritory));
         assert_eq!(class("Rebels captured two soldiers near Hama"), None);
+        assert_eq!(class("Warplanes targeted IS-controlled areas amid clashes"), Some(SubEventType::ArmedClash));
         assert_ne!(
             class("HTS seized a number of vehicles after raids on checkpoints"),
             Some(SubEventType::GovernmentRegainsTerritory)

@@ -121,6 +121,8 @@ pub fn fold_word(w: &str) -> String {
 /// reusable buffer, so folding a whole text allocates nothing per word.
 pub fn fold_word_into(w: &str, scratch: &mut Vec<u8>, out: &mut String) {
     scratch.clear();
+    // A possessive ("Raqqa's countryside") names the word before it.
+    let w = strip_possessive(w);
     if w.is_ascii() {
         if w.bytes().all(|c| c.is_ascii_lowercase()) {
             // The common case: no letters to drop or lower.
@@ -159,61 +161,98 @@ pub fn fold_word_into(w: &str, scratch: &mut Vec<u8>, out: &mut String) {
     collapse_into(s.as_bytes(), out);
 }
 
-/// Appends lowercase ASCII letters with `ou`/`oo`→`u`, `ee`→`i`, doubled letters
-/// collapsed and a final `h` after a vowel dropped.
-fn collapse_into(bytes: &[u8], out: &mut String) {
-    let mut o = [0u8; 32];
-    if bytes.len() > o.len() {
-        return collapse_long(bytes, out);
+/// `w` without a possessive `'s` ending.
+fn strip_possessive(w: &str) -> &str {
+    let Some(stem) = w.strip_suffix('s').or_else(|| w.strip_suffix('S')) else { return w };
+    match stem.chars().next_back() {
+        Some(c) if is_apostrophe(c) && stem.len() > c.len_utf8() => &stem[..stem.len() - c.len_utf8()],
+        _ => w,
     }
-    let mut n = 0;
-    let mut k = 0;
-    while k < bytes.len() {
-        let c = bytes[k];
-        let next = bytes.get(k + 1).copied();
-        if (c == b'o' && (next == Some(b'u') || next == Some(b'o'))) || (c == b'e' && next == Some(b'e')) {
-            o[n] = if c == b'o' { b'u' } else { b'i' };
-            n += 1;
-            k += 2;
-            continue;
-        }
-        if n > 0 && o[n - 1] == c && !c.is_ascii_digit() {
-            k += 1;
-            continue;
-        }
-        o[n] = c;
-        n += 1;
-        k += 1;
-    }
-    if n > 3 && o[n - 1] == b'h' && matches!(o[n - 2], b'a' | b'e' | b'i' | b'o' | b'u') {
-        n -= 1;
-    }
-    out.push_str(std::str::from_utf8(&o[..n]).unwrap_or(""));
 }
 
-/// `collapse_into` for words longer than its buffer.
-fn collapse_long(bytes: &[u8], out: &mut String) {
-    let base = out.len();
+/// Appends lowercase ASCII letters folded to one spelling per Arabic sound
+/// (see [`collapse`]).
+fn collapse_into(bytes: &[u8], out: &mut String) {
+    // Words of one or two letters ("in", "of", "Om") fold to themselves: cheap, and no name part.
+    if bytes.len() <= 2 {
+        out.push_str(std::str::from_utf8(bytes).unwrap_or(""));
+        return;
+    }
+    let mut o = [0u8; 32];
+    if bytes.len() <= o.len() {
+        let n = collapse(bytes, &mut o);
+        out.push_str(std::str::from_utf8(&o[..n]).unwrap_or(""));
+    } else {
+        let mut o = vec![0u8; bytes.len()];
+        let n = collapse(bytes, &mut o);
+        out.push_str(std::str::from_utf8(&o[..n]).unwrap_or(""));
+    }
+}
+
+fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// Writes the folded form of lowercase ASCII `b` to `o` (at least as long) and
+/// returns its length. Vowels are reduced to Arabic's three, so spellings that
+/// differ only in them share a key:
+/// - `o`, `ou`, `oo` and `ow`, `aw`, `au` before a consonant are `u` ("Jowbar", "Jobar");
+/// - `e`, `ee` and `ay`, `ai`, `ey`, `ei` before a consonant are `i` ("Dayr", "Deir", "Der");
+/// - a final `e`, `eh` or `ah` is `a`, like the `a` it stands for ("Raqqeh", "Raqqah", "Raqqa");
+/// - `y` between `i` and a vowel is dropped ("Hamidiyeh", "Hamidieh");
+/// - doubled letters are one.
+fn collapse(b: &[u8], o: &mut [u8]) -> usize {
+    let len = b.len();
+    // A final "eh"/"ah"/"e" (after at least three letters) is a plain "a".
+    let (len, final_a) = if len > 4 && b[len - 1] == b'h' && matches!(b[len - 2], b'a' | b'e') {
+        (len - 2, true)
+    } else if len > 3 && b[len - 1] == b'e' {
+        (len - 1, true)
+    } else {
+        (len, false)
+    };
+    let consonant_at = |k: usize| k >= len || !is_vowel(b[k]) && b[k] != b'y' && b[k] != b'w';
+    let mut n = 0;
     let mut k = 0;
-    while k < bytes.len() {
-        let c = bytes[k];
-        let next = bytes.get(k + 1).copied();
-        if (c == b'o' && (next == Some(b'u') || next == Some(b'o'))) || (c == b'e' && next == Some(b'e')) {
-            out.push(if c == b'o' { 'u' } else { 'i' });
-            k += 2;
-            continue;
-        }
-        if out.len() > base && out.as_bytes()[out.len() - 1] == c && !c.is_ascii_digit() {
+    while k < len {
+        let c = b[k];
+        if !matches!(c, b'a' | b'e' | b'o' | b'y') {
+            // Consonants, `i` and `u` stand for themselves.
             k += 1;
+            if n == 0 || o[n - 1] != c || c.is_ascii_digit() {
+                o[n] = c;
+                n += 1;
+            }
             continue;
         }
-        out.push(c as char);
-        k += 1;
+        let next = if k + 1 < len { b[k + 1] } else { 0 };
+        let (m, step) = match (c, next) {
+            (b'o', b'u' | b'o') => (b'u', 2),
+            (b'e', b'e') => (b'i', 2),
+            (b'o' | b'a', b'w') | (b'a', b'u') if k > 0 && consonant_at(k + 2) => (b'u', 2),
+            (b'a' | b'e', b'y' | b'i') if k > 0 && consonant_at(k + 2) => (b'i', 2),
+            (b'o', _) => (b'u', 1),
+            (b'e', _) => (b'i', 1),
+            (b'y', _) if n > 0 && o[n - 1] == b'i' && (k + 1 < len && is_vowel(next) || k + 1 == len && final_a) => {
+                k += 1;
+                continue;
+            }
+            _ => (c, 1),
+        };
+        k += step;
+        if n > 0 && o[n - 1] == m && !m.is_ascii_digit() {
+            continue;
+        }
+        o[n] = m;
+        n += 1;
     }
-    let o = &out.as_bytes()[base..];
-    if o.len() > 3 && o.last() == Some(&b'h') && matches!(o[o.len() - 2], b'a' | b'e' | b'i' | b'o' | b'u') {
-        out.pop();
+    if final_a && !(n > 0 && o[n - 1] == b'a') {
+        o[n] = b'a';
+        n += 1;
+    } else if !final_a && n > 3 && o[n - 1] == b'h' && matches!(o[n - 2], b'a' | b'i' | b'u') {
+        n -= 1;
     }
+    n
 }
 
 /// The consonant skeleton of a folded word: first letter kept, later vowels
@@ -258,8 +297,18 @@ pub fn skeleton_into(folded: &str, o: &mut String) {
     }
 }
 
-/// Arabic definite articles that transliterations attach, drop or assimilate.
-fn is_article(folded: &str, next_folded: Option<&str>) -> bool {
+/// Arabic definite articles that transliterations attach, drop or assimilate:
+/// `word` is the token as written, `next_folded` the key of the next one.
+fn is_article(word: &str, next_folded: Option<&str>) -> bool {
+    let mut buf = [0u8; 4];
+    let wb = word.as_bytes();
+    if wb.is_empty() || wb.len() > buf.len() || !(matches!(wb[0] | 0x20, b'a' | b'e' | b'u' | b'l') || wb[0] == 0xd8) {
+        return false;
+    }
+    for (o, c) in buf.iter_mut().zip(wb) {
+        *o = c.to_ascii_lowercase();
+    }
+    let Ok(folded) = std::str::from_utf8(&buf[..wb.len()]) else { return false };
     match folded {
         "al" | "el" | "ul" | "l" | "ال" => true,
         "ar" | "as" | "ash" | "at" | "ath" | "az" | "an" | "ad" | "adh" | "er" | "es" | "et" | "ez" | "en" | "ed"
@@ -328,7 +377,7 @@ fn build_streams(text: &str, tokens: &[Token], with_skel: bool) -> (Stream, Opti
             continue;
         }
         let next = (i + 1 < tokens.len()).then(|| key(i + 1));
-        if !t.number && !t.punct_after && is_article(f, next) {
+        if !t.number && !t.punct_after && is_article(&text[t.range.clone()], next) {
             continue;
         }
         for (st, sk) in [(&mut exact, false), (&mut skel, true)] {
@@ -375,7 +424,18 @@ mod tests {
         assert_eq!(sk("Tal Rifaat"), sk("Tell Rif'at"));
         assert_eq!(fold_name("Ar-Raqqa", false), fold_name("Raqqah", false));
         assert_eq!(fold_name("Douma", false), fold_name("Duma", false));
+        assert_eq!(fold_name("Jowbar", false), fold_name("Jobar", false));
+        assert_eq!(fold_name("Raqqeh", false), fold_name("Raqqah", false));
+        assert_eq!(fold_name("Dayr Hafir", false), fold_name("Deir Hafer", false));
+        assert_eq!(fold_name("Hamidiyeh", false), fold_name("Hamidieh", false));
+        assert_ne!(fold_name("Hama", false), fold_name("Homs", false));
+        // "in" before a word in n- is a preposition, not the article "en".
+        assert_eq!(fold_name("in Nawa", false), "in nawa");
+        assert_eq!(fold_name("Ras en-Naqoura", false), fold_name("Ras al-Naqura", false));
+        assert_eq!(fold_name("Deir Hafer", false), fold_name("Dir Hafir", false));
         assert_eq!(fold_name("Al-Bab", false), "bab");
+        assert_eq!(fold_name("Ar-Raqqa's", false), fold_name("Raqqa", false));
+        assert_eq!(fold_word("Ba’s"), "ba");
         assert_ne!(sk("Hama"), sk("Homs"));
     }
 
