@@ -520,7 +520,7 @@ fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, lc: &Lc) -> Opti
         })
         .collect();
     if let Some((_, k)) = best {
-        let (h, id) = &ctx.places[k];
+        let (_, id) = &ctx.places[k];
         let e = &g.entries[*id as usize];
         // A place that lies outside every admin unit the sentence names is a misreading
         // (a variant spelling matched a namesake elsewhere): the named unit is safer.
@@ -529,73 +529,184 @@ fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, lc: &Lc) -> Opti
             let prec = if g.entries[u as usize].kind == Kind::Governorate { 3 } else { 2 };
             return Some(place_ref(u, None, prec, None));
         }
-        let e = &g.entries[*id as usize];
-        let t0 = h.tokens.start;
-        let before: Vec<&str> = (t0.saturating_sub(4)..t0).map(|i| lw(ctx, i)).collect();
-        let after: Vec<&str> = (h.tokens.end..h.tokens.end + 3).map(|i| lw(ctx, i)).collect();
-        let countryside =
-            before.iter().any(|w| *w == "countryside" || *w == "rural" || *w == "suburbs" || *w == "outskirts")
-                || after.first().is_some_and(|w| *w == "countryside" || *w == "suburbs" || *w == "outskirts")
-                || after.len() > 1 && after[0] == "s" && after[1] == "countryside";
-        // The outskirts of Damascus (or of one of its quarters) are still the city;
-        // its countryside and suburbs are Rural Damascus.
-        let outskirts_only =
-            !before.iter().chain(after.iter()).any(|w| *w == "countryside" || *w == "rural" || *w == "suburbs");
-        let damascus = g.admin1[e.admin1].pcode == "SY01" && !outskirts_only;
-        if countryside {
-            let a1 = if damascus { g.admin1_by_pcode("SY03") } else { None };
-            let name = format!("{} countryside", e.name);
-            return Some(place_ref(*id, Some(name), 2, a1));
-        }
-        let near = before.iter().any(|w| {
-            matches!(
-                *w,
-                "near"
-                    | "around"
-                    | "outside"
-                    | "area"
-                    | "vicinity"
-                    | "north"
-                    | "south"
-                    | "east"
-                    | "west"
-                    | "northern"
-                    | "southern"
-                    | "eastern"
-                    | "western"
-                    | "boundary"
-                    | "between"
-                    | "northwest"
-                    | "northeast"
-                    | "southwest"
-                    | "southeast"
-                    | "southwestern"
-                    | "northwestern"
-                    | "southeastern"
-                    | "northeastern"
-            )
-        });
-        let province = after.first().is_some_and(|w| matches!(*w, "province" | "governorate"));
-        let precision = if province || e.kind == Kind::Governorate {
-            if province && e.kind != Kind::Governorate {
-                // "Idlib province": the governorate.
-                return Some(place_ref(g.governorate_entry(e.admin1).unwrap_or(*id), None, 3, None));
-            }
-            3
-        } else if before.contains(&"boundary") {
-            3
-        } else if near || matches!(e.kind, Kind::District | Kind::SubDistrict | Kind::Region) {
-            2
-        } else {
-            1
-        };
-        return Some(place_ref(*id, None, precision, None));
+        return Some(relate(rd, ctx, k));
     }
     if lc.any(Kw::Capital) {
-        let id = g.entries.iter().position(|e| e.kind == Kind::Community && e.rank == 0)?;
-        return Some(place_ref(id as u32, Some("Damascus".into()), 2, None));
+        return Some(place_ref(capital(rd)?, Some("Damascus".into()), 2, None));
     }
     None
+}
+
+/// The place hit `k` as a `PlaceRef`, related by the words around it: "countryside of X",
+/// "near X", "X province".
+fn relate(rd: &RefData, ctx: &Ctx, k: usize) -> PlaceRef {
+    let g = &rd.gaz;
+    let (h, id) = &ctx.places[k];
+    let e = &g.entries[*id as usize];
+    let t0 = h.tokens.start;
+    let before: Vec<&str> = (t0.saturating_sub(4)..t0).map(|i| lw(ctx, i)).collect();
+    let after: Vec<&str> = (h.tokens.end..h.tokens.end + 3).map(|i| lw(ctx, i)).collect();
+    let countryside =
+        before.iter().any(|w| *w == "countryside" || *w == "rural" || *w == "suburbs" || *w == "outskirts")
+            || after.first().is_some_and(|w| *w == "countryside" || *w == "suburbs" || *w == "outskirts")
+            || after.len() > 1 && after[0] == "s" && after[1] == "countryside";
+    // The outskirts of Damascus (or of one of its quarters) are still the city;
+    // its countryside and suburbs are Rural Damascus.
+    let outskirts_only =
+        !before.iter().chain(after.iter()).any(|w| *w == "countryside" || *w == "rural" || *w == "suburbs");
+    let damascus = g.admin1[e.admin1].pcode == "SY01" && !outskirts_only;
+    if countryside {
+        let a1 = if damascus { g.admin1_by_pcode("SY03") } else { None };
+        let name = format!("{} countryside", e.name);
+        return place_ref(*id, Some(name), 2, a1);
+    }
+    let near = before.iter().any(|w| {
+        matches!(
+            *w,
+            "near"
+                | "around"
+                | "outside"
+                | "area"
+                | "vicinity"
+                | "north"
+                | "south"
+                | "east"
+                | "west"
+                | "northern"
+                | "southern"
+                | "eastern"
+                | "western"
+                | "boundary"
+                | "between"
+                | "northwest"
+                | "northeast"
+                | "southwest"
+                | "southeast"
+                | "southwestern"
+                | "northwestern"
+                | "southeastern"
+                | "northeastern"
+        )
+    });
+    let province = after.first().is_some_and(|w| matches!(*w, "province" | "governorate"));
+    let precision = if province || e.kind == Kind::Governorate {
+        if province && e.kind != Kind::Governorate {
+            // "Idlib province": the governorate.
+            return place_ref(g.governorate_entry(e.admin1).unwrap_or(*id), None, 3, None);
+        }
+        3
+    } else if before.contains(&"boundary") {
+        3
+    } else if near || matches!(e.kind, Kind::District | Kind::SubDistrict | Kind::Region) {
+        2
+    } else {
+        1
+    };
+    place_ref(*id, None, precision, None)
+}
+
+/// Words that may sit between a locative and its place, or between a place and a
+/// following "and" ("in the central province of Hama and near the capital, Damascus").
+const PLACE_FILLERS: &[&str] = &[
+    "the",
+    "of",
+    "capital",
+    "city",
+    "town",
+    "province",
+    "governorate",
+    "countryside",
+    "central",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "northwestern",
+    "northeastern",
+    "southwestern",
+    "southeastern",
+    "rural",
+    "s",
+];
+
+/// The national capital's community entry (Damascus city; the OCHA capital level
+/// marks it 1, beside governorate seats, so it is found by name and governorate).
+fn capital(rd: &RefData) -> Option<u32> {
+    let g = &rd.gaz;
+    g.entries
+        .iter()
+        .position(|e| e.kind == Kind::Community && e.name == "Damascus" && g.admin1[e.admin1].pcode == "SY01")
+        .map(|i| i as u32)
+}
+
+/// The governorate a `PlaceRef` resolves to.
+fn admin1_of(rd: &RefData, p: &PlaceRef) -> usize {
+    p.admin1_override.unwrap_or(rd.gaz.entries[p.id as usize].admin1)
+}
+
+/// Further places of one event located "in X and near Y" (or "in X and in Y",
+/// "around Y"), each in another governorate than the sentence's place: one
+/// incident per place, as coders code a report of clashes in two provinces.
+fn coordinated_places(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, primary: &PlaceRef) -> Vec<PlaceRef> {
+    let g = &rd.gaz;
+    let wr = words_of(ctx, sent);
+    let in_sent = places_in(ctx, sent);
+    let free = |h: &Hit| {
+        h.range.start >= sent.start
+            && h.range.end <= sent.end
+            && !ctx.actors.iter().any(|a| a.range.start <= h.range.start && h.range.end <= a.range.end)
+    };
+    let mut seen = vec![admin1_of(rd, primary)];
+    let mut out = Vec::new();
+    for i in wr.clone() {
+        if lw(ctx, i) != "and"
+            || !matches!(lw(ctx, i + 1), "in" | "near" | "around" | "outside" | "at")
+            || i + 1 >= wr.end
+        {
+            continue;
+        }
+        // X: a place just before "and", itself after a locative.
+        let Some(a) = ctx.places[in_sent.clone()].iter().rposition(|(h, _)| h.tokens.end <= i && free(h)) else {
+            continue;
+        };
+        let (ha, ida) = &ctx.places[in_sent.start + a];
+        if !(ha.tokens.end..i).all(|t| PLACE_FILLERS.contains(&lw(ctx, t))) {
+            continue;
+        }
+        let lead = (ha.tokens.start.saturating_sub(6).max(wr.start)..ha.tokens.start)
+            .rev()
+            .take_while(|&t| PLACE_FILLERS.contains(&lw(ctx, t)) || LOCATIVE.contains(&lw(ctx, t)))
+            .any(|t| matches!(lw(ctx, t), "in" | "near" | "around" | "outside" | "at"));
+        if !lead {
+            continue;
+        }
+        // Y: the first place after the second locative, only fillers between.
+        let b = ctx.places[in_sent.clone()].iter().position(|(h, _)| h.tokens.start > i + 1 && free(h));
+        let yb = b.map(|b| in_sent.start + b).filter(|&b| {
+            let h = &ctx.places[b].0;
+            h.tokens.start <= i + 6 && (i + 2..h.tokens.start).all(|t| PLACE_FILLERS.contains(&lw(ctx, t)))
+        });
+        let p = match yb {
+            Some(b) => relate(rd, ctx, b),
+            None => {
+                // "and near the capital": Damascus, near.
+                let to_capital = (i + 2..(i + 4).min(wr.end)).any(|t| lw(ctx, t) == "capital")
+                    && (i + 2..(i + 4).min(wr.end)).all(|t| matches!(lw(ctx, t), "the" | "capital"));
+                let Some(id) = capital(rd) else { continue };
+                if !to_capital {
+                    continue;
+                }
+                place_ref(id, Some("Damascus".into()), 2, None)
+            }
+        };
+        let a1 = admin1_of(rd, &p);
+        if g.entries[*ida as usize].admin1 == a1 || seen.contains(&a1) {
+            continue;
+        }
+        seen.push(a1);
+        out.push(p);
+    }
+    out
 }
 
 fn principal_actors(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, date: Option<Date>) -> Vec<ResolvedActor> {
@@ -858,6 +969,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
                     continue;
                 }
                 let modality = modality(&lc, time.as_ref(), today, &rd.local);
+                let place_here = place.clone();
                 let place = place.or_else(|| last_place.clone()).or_else(|| doc_place.clone()).map(|p| p.resolve(rd));
                 let mut m = Mention {
                     kind: MentionKind::Incident { sub_event_type: sub },
@@ -871,8 +983,17 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
                 };
                 add_deaths(&mut m, &deaths, &mut coded_set, mentions.len());
                 share(&mut shares, &deaths, mentions.len());
+                let extra = match &place_here {
+                    Some(p) => coordinated_places(rd, &ctx, s, p),
+                    None => Vec::new(),
+                };
+                let more: Vec<Mention> = extra
+                    .iter()
+                    .map(|p| Mention { place: Some(p.resolve(rd)), fatalities: None, ..m.clone() })
+                    .collect();
                 mentions.push(m);
                 group = Some(mentions.len() - 1);
+                mentions.extend(more);
             }
             None => {
                 if let Some(gi) = group {

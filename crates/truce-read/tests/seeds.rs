@@ -126,3 +126,25 @@ fn ambiguous_villages_follow_the_governorate_named_nearby() {
     let (name, a1) = first_place("Rebels fought regime forces in Samadaniyeh.").expect("a place");
     assert_eq!(a1, "SY14", "{name}");
 }
+
+#[test]
+fn clashes_in_hama_and_near_damascus_are_two_incidents() {
+    let r0 = seed("000_a762e6dca4f65dd8.txt");
+    let incident_in = |pcodes: &[&str]| {
+        r0.mentions.iter().find(|m| {
+            matches!(m.kind, MentionKind::Incident { .. })
+                && m.place.as_ref().is_some_and(|p| pcodes.contains(&p.admin1_pcode.as_str()))
+                && r0.clean[m.evidence.clone()].contains("near the capital, Damascus")
+        })
+    };
+    let hama = incident_in(&["SY05"]).expect("no incident in Hama");
+    let damascus =
+        incident_in(&["SY01", "SY03"]).unwrap_or_else(|| panic!("no incident near Damascus: {:#?}", r0.mentions));
+    let p = damascus.place.as_ref().expect("place");
+    assert_eq!(p.geo_precision, 2, "{p:?}");
+    assert_eq!(damascus.evidence, hama.evidence);
+    assert_eq!(damascus.actors, hama.actors);
+    let t = damascus.time.as_ref().expect("time");
+    assert_eq!(t.from().to_string(), "2016-12-29T22:00:00Z");
+    assert!(t.to() <= "2016-12-30T06:00:00Z".parse::<jiff::Timestamp>().unwrap(), "{t:?}");
+}
