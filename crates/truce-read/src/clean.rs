@@ -240,7 +240,9 @@ fn reason(line: &str, seen: &[&str]) -> Option<&'static str> {
     if t.is_empty() {
         return None;
     }
-    let cued = banner_cues().is_match(&l);
+    // A long paragraph that ends in a site footer (FA-KES bodies are one line) is
+    // body text with a tail, not a banner: dropping it would drop the report.
+    let cued = t.len() < 600 && banner_cues().is_match(&l);
     if cued
         && (l.contains("is not supported") && (l.contains("browser") || l.contains("ie "))
             || l.contains("enable javascript")

@@ -803,6 +803,15 @@ fn term_kinds(lc: &Lc) -> Vec<TermKind> {
     out
 }
 
+/// "Assad", "al-Assad", "Assads": in news about Syria the president's family name,
+/// not the Al Asad quarter of Lattakia that the gazetteer also knows.
+fn is_assad(name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    let l = l.trim_start_matches("al-").trim_start_matches("al ").trim_start_matches("el-");
+    let l = l.trim_end_matches("'s").trim_end_matches('s');
+    matches!(l, "assad" | "asad")
+}
+
 /// The read step.
 pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -833,6 +842,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
     let place_hits: Vec<Hit> = place_hits
         .into_iter()
         .filter(|h| !actor_hits.iter().any(|a| a.range.start <= h.range.start && h.range.end <= a.range.end))
+        .filter(|h| !is_assad(&text[h.range.clone()]))
         .collect();
     let places = resolve_places(rd, place_hits, dateline.as_ref(), &sents);
     let lower = text.to_ascii_lowercase();
@@ -1102,6 +1112,22 @@ mod tests {
         let (reading, _) = read(&input, &rd);
         let place = reading.mentions.first().and_then(|m| m.place.clone()).expect("a place");
         assert_eq!((place.name.as_str(), place.admin2_pcode.as_str()), ("Harasta", "SY0302"));
+    }
+
+    #[test]
+    fn assad_is_a_person_not_a_place() {
+        assert!(is_assad("Assad") && is_assad("al-Assad") && is_assad("Assads") && is_assad("Assad's"));
+        assert!(!is_assad("Asadiyah") && !is_assad("Hama"));
+    }
+
+    #[test]
+    fn a_body_that_ends_in_a_site_footer_is_still_read() {
+        let rd = crate::RefData::bundled().expect("bundled reference data");
+        let tail = " Follow us on Instagram. Subscribe. Copyright 2018. Cookie Policy Privacy Policy".repeat(8);
+        let text = format!("Strikes kill 10 in Aleppo\n\nRussian air strikes in Aleppo killed ten civilians.{tail}");
+        let input = crate::ReportInput { id: "t", name: "t", text: &text, is_html: false, published: None };
+        let (reading, _) = read(&input, &rd);
+        assert!(reading.mentions.iter().any(|m| m.place.as_ref().is_some_and(|p| p.admin1_pcode == "SY02")));
     }
 
     #[test]
