@@ -82,9 +82,9 @@ fn stdin_is_read_and_exit_codes_follow_the_contract() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stdout).contains("1 stored"));
-    let later = truce(&["serve", "--db", &db]);
-    assert_eq!(later.status.code(), Some(1));
-    assert!(text(&later.stderr).contains("not available yet"), "{}", text(&later.stderr));
+    let bad = truce(&["serve", "--db", &db, "--listen", "nowhere"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("--listen \"nowhere\""), "{}", text(&bad.stderr));
     assert_eq!(truce(&["ingest"]).status.code(), Some(1), "missing PATH is a usage error");
     let bad = truce(&["ingest", "x", "--db", "mysql://nope"]);
     assert_eq!(bad.status.code(), Some(1));

@@ -104,8 +104,12 @@ impl Engine {
         Timestamp::now()
     }
 }
+pub use access::{Role, User, check_user_name};
+pub use browse::{ReportView, TextSpan, actor_name, create_scratch_pg, drop_scratch_pg};
 pub use bulletin::{
     Bulletin, BulletinFormat, BulletinRequest, RULE_VERSION, Stamp, render as render_bulletin,
     verify as verify_bulletin,
 };
 pub use export::{ExportFigure, ExportFilter, ExportFormat, ImportSummary, bench_export, synthetic_incident};
+pub use hotline::{DEFAULT_ACK_MINUTES, Message, Referral, ReferralSummary, referral_id};
+pub use truce_store::{BBox, CellRow, FacetRow, IncidentFilter, IncidentRow, ReportHitRow, ReportMetaRow, RulingRow};

@@ -271,4 +271,7 @@ pub fn redact(url: &str) -> String {
         _ => url.to_owned(),
     }
 }
+pub use access::UserRow;
+pub use browse::{BBox, CellRow, FacetRow, IncidentFilter, IncidentRow, ReportHitRow, ReportMetaRow, RulingRow};
 pub use export::{ExportFilter, ExportIncident, ExportRuling};
+pub use hotline::{MessageRow, NewReferral, ReferralRow};

@@ -9,7 +9,6 @@ pub mod export;
 pub mod extract;
 pub mod ingest;
 pub mod judge;
-pub mod later;
 pub mod ledger;
 pub mod serve;
 pub mod user;

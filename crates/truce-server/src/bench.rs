@@ -1,0 +1,1 @@
+//! `truce bench serve`: load figures for the API over loopback.

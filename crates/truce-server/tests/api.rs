@@ -1,0 +1,455 @@
+//! API tests: the router driven with `oneshot` over real stores (SQLite and
+//! PostgreSQL), an authorisation matrix for every route × role, IDOR attempts
+//! on referrals, CSRF, the hotline (idempotent referrals, SSE, ack, replies,
+//! escalation) and a server on port 0.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use tower::ServiceExt;
+use truce_engine::{Engine, EngineConfig, IngestConfig};
+use truce_server::{AppState, PasswordCost, ServeOptions, add_user, app};
+use truce_test_support::TestDb;
+
+const PW: &str = "correct-horse-battery";
+const ROLES: [(&str, &str); 6] = [
+    ("ada", "admin"),
+    ("ana", "analyst"),
+    ("tur", "guarantor:turkey"),
+    ("rus", "guarantor:russia"),
+    ("obs", "observer"),
+    ("iri", "guarantor:iran"),
+];
+
+fn options() -> ServeOptions {
+    let mut o = ServeOptions::standard();
+    o.password_cost = PasswordCost::TestOnly;
+    o.escalation_every = Duration::from_millis(200);
+    o
+}
+
+async fn setup(db: &TestDb) -> AppState {
+    let engine = Engine::open(EngineConfig { db_url: db.url.clone(), ingest: IngestConfig { max_size: 1 << 20 } })
+        .await
+        .expect("open engine");
+    engine.load_examples().await.expect("examples");
+    for (name, role) in ROLES {
+        add_user(&engine, name, role, PW, PasswordCost::TestOnly).await.expect("add user");
+    }
+    let state = AppState::new(engine, options());
+    state.refresh().await.expect("first judge");
+    state
+}
+
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+async fn call(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    auth: Option<&Session>,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value, axum::http::HeaderMap) {
+    let mut req = Request::builder().method(method).uri(uri).header(header::HOST, "127.0.0.1:8080");
+    if let Some(s) = auth {
+        req = req.header(header::COOKIE, &s.cookie).header("x-csrf-token", &s.csrf);
+    }
+    let req = match body {
+        Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let res = app(state.clone()).oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap();
+    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    (status, json, headers)
+}
+
+async fn login(state: &AppState, name: &str) -> Session {
+    let (status, body, headers) =
+        call(state, "POST", "/api/v1/session", None, Some(serde_json::json!({"name": name, "password": PW}))).await;
+    assert_eq!(status, StatusCode::OK, "{name}: {body}");
+    let set = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_owned();
+    for attr in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"] {
+        assert!(set.contains(attr), "{set}");
+    }
+    let cookie = set.split(';').next().unwrap().to_owned();
+    Session { cookie, csrf: body["csrf"].as_str().unwrap().to_owned() }
+}
+
+async fn referral_ids(state: &AppState, s: &Session) -> Vec<(String, String)> {
+    let (status, body, _) = call(state, "GET", "/api/v1/referrals", Some(s), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap().into(), r["guarantor"].as_str().unwrap().into()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeds_give_a_hama_violation_referred_to_each_guarantor_once() {
+    let db = TestDb::sqlite();
+    let state = setup(&db).await;
+    let admin = login(&state, "ada").await;
+    let (st, page, _) =
+        call(&state, "GET", "/api/v1/incidents?admin1=Hama&verdict=violation", Some(&admin), None).await;
+    assert_eq!(st, StatusCode::OK);
+    let items = page["items"].as_array().unwrap();
+    assert!(!items.is_empty(), "no Hama violation: {page}");
+    assert!(items.iter().all(|i| i["admin1"] == "Hama" && i["verdict"] == "violation"));
+    let refs = referral_ids(&state, &admin).await;
+    for g in ["russia", "turkey", "iran"] {
+        assert!(refs.iter().any(|(_, x)| x == g), "no referral to {g}: {refs:?}");
+    }
+    // Judging again creates nothing new.
+    let again = state.refresh().await.unwrap();
+    assert!(again.referrals_created.is_empty(), "{again:?}");
+    assert_eq!(referral_ids(&state, &admin).await.len(), refs.len());
+}
+
+/// A report whose incident an opposition signatory is responsible for: Turkey's to answer.
+pub const TURKEY_REPORT: &str = "Rebels shell government positions near Mhardeh\n\n\
+MHARDEH, Syria (3 January 2017) - Fighters of Ahrar al-Sham shelled government positions in Mhardeh in \
+Hama province on 3 January 2017, killing two soldiers, the Syrian army said. The army said the attack \
+broke the nationwide ceasefire.\n";
+
+struct World {
+    state: AppState,
+    sessions: Vec<(&'static str, Session)>,
+    turkey_ref: String,
+    russia_ref: String,
+    hama: String,
+    report: String,
+}
+
+async fn world(db: &TestDb) -> World {
+    let state = setup(db).await;
+    let mut sessions = Vec::new();
+    for (name, _) in ROLES {
+        sessions.push((name, login(&state, name).await));
+    }
+    let admin = &sessions[0].1;
+    let refs = referral_ids(&state, admin).await;
+    let turkey_ref = refs.iter().find(|r| r.1 == "turkey").unwrap().0.clone();
+    let russia_ref = refs.iter().find(|r| r.1 == "russia").unwrap().0.clone();
+    let (_, page, _) = call(&state, "GET", "/api/v1/incidents?admin1=Hama&verdict=violation", Some(admin), None).await;
+    let hama = page["items"][0]["id"].as_str().unwrap().to_owned();
+    let (_, reports, _) = call(&state, "GET", "/api/v1/reports", Some(admin), None).await;
+    let report = reports["items"][0]["id"].as_str().unwrap().to_owned();
+    World { state, sessions, turkey_ref, russia_ref, hama, report }
+}
+
+impl World {
+    fn session(&self, name: &str) -> &Session {
+        &self.sessions.iter().find(|(n, _)| *n == name).unwrap().1
+    }
+}
+
+async fn status_only(state: &AppState, method: &str, uri: &str, auth: Option<&Session>) -> StatusCode {
+    let mut req = Request::builder().method(method).uri(uri).header(header::HOST, "127.0.0.1:8080");
+    if let Some(s) = auth {
+        req = req.header(header::COOKIE, &s.cookie).header("x-csrf-token", &s.csrf);
+    }
+    app(state.clone()).oneshot(req.body(Body::empty()).unwrap()).await.unwrap().status()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorisation_matrix_every_route_by_every_role() {
+    let db = TestDb::sqlite();
+    let w = world(&db).await;
+    let (t, r, h, rep) = (&w.turkey_ref, &w.russia_ref, &w.hama, &w.report);
+    let reply = serde_json::json!({"body": "Received; checking with the field."});
+    let upload = serde_json::json!({"text": "A quiet day in Homs; no incidents were reported.", "name": "quiet.txt"});
+    let new_user = serde_json::json!({"name": "new-observer", "role": "observer", "password": "long-enough-pw"});
+    // Columns: ada (admin), ana (analyst), rus (guarantor:russia), obs (observer), iri (guarantor:iran), tur (guarantor:turkey).
+    let order = ["ada", "ana", "rus", "obs", "iri", "tur"];
+    let all_ok = [200; 6];
+    let monitors = [200, 200, 403, 403, 403, 403];
+    let matrix: Vec<(&str, String, Option<serde_json::Value>, [u16; 6])> = vec![
+        ("GET", "/api/v1/reports".into(), None, monitors),
+        ("POST", "/api/v1/reports".into(), Some(upload), [201, 201, 403, 403, 403, 403]),
+        ("GET", format!("/api/v1/reports/{rep}"), None, monitors),
+        ("GET", "/api/v1/incidents?limit=5".into(), None, all_ok),
+        ("GET", "/api/v1/incidents.geojson".into(), None, all_ok),
+        ("GET", "/api/v1/map/clusters?zoom=3".into(), None, all_ok),
+        ("GET", format!("/api/v1/incidents/{h}"), None, all_ok),
+        ("GET", "/api/v1/rulings".into(), None, all_ok),
+        ("GET", "/api/v1/agreements".into(), None, all_ok),
+        ("GET", "/api/v1/agreements/sy-ceasefire-2016-12-30".into(), None, all_ok),
+        ("GET", "/api/v1/contradictions".into(), None, all_ok),
+        ("GET", "/api/v1/timeline".into(), None, all_ok),
+        ("GET", "/api/v1/search?q=Hama".into(), None, all_ok),
+        ("GET", "/api/v1/facets".into(), None, all_ok),
+        ("GET", "/api/v1/referrals".into(), None, [200, 200, 200, 403, 200, 200]),
+        // IDOR: Russia and Iran ask for Turkey's referral by id and are told it does not exist.
+        ("GET", format!("/api/v1/referrals/{t}"), None, [200, 200, 404, 403, 404, 200]),
+        ("GET", format!("/api/v1/referrals/{r}"), None, [200, 200, 200, 403, 404, 404]),
+        ("POST", format!("/api/v1/referrals/{t}/replies"), Some(reply.clone()), [201, 201, 404, 403, 404, 201]),
+        ("POST", format!("/api/v1/referrals/{r}/replies"), Some(reply), [201, 201, 201, 403, 404, 404]),
+        // Only the referral's own guarantor acknowledges; Turkey goes last, so it succeeds.
+        ("POST", format!("/api/v1/referrals/{t}/ack"), None, [403, 403, 404, 403, 404, 200]),
+        ("GET", "/api/v1/me".into(), None, all_ok),
+        ("POST", "/api/v1/tokens".into(), Some(serde_json::json!({"label": "script"})), [201; 6]),
+        ("GET", "/api/v1/users".into(), None, [200, 403, 403, 403, 403, 403]),
+        ("POST", "/api/v1/users".into(), Some(new_user), [201, 403, 403, 403, 403, 403]),
+    ];
+    for (method, uri, body, expect) in &matrix {
+        for (who, want) in order.iter().zip(expect) {
+            let (st, json, _) = call(&w.state, method, uri, Some(w.session(who)), body.clone()).await;
+            assert_eq!(st.as_u16(), *want, "{method} {uri} as {who}: {json}");
+            if st.is_client_error() {
+                assert!(json["error"]["code"].is_string(), "{method} {uri} as {who}: {json}");
+            }
+        }
+        // Nobody signed in: 401 everywhere.
+        let (st, json, _) = call(&w.state, method, uri, None, body.clone()).await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED, "{method} {uri} anonymous: {json}");
+        assert_eq!(json["error"]["code"], "unauthenticated");
+    }
+    // The SSE feed (a stream, so status only).
+    for (who, want) in order.iter().zip([200, 200, 200, 403, 200, 200]) {
+        assert_eq!(status_only(&w.state, "GET", "/api/v1/hotline/events", Some(w.session(who))).await.as_u16(), want);
+    }
+    assert_eq!(status_only(&w.state, "GET", "/api/v1/hotline/events", None).await, StatusCode::UNAUTHORIZED);
+    // Acknowledging twice is a conflict; Russia's list never shows Turkey's referral.
+    let (st, json, _) =
+        call(&w.state, "POST", &format!("/api/v1/referrals/{t}/ack"), Some(w.session("tur")), None).await;
+    assert_eq!((st, json["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")));
+    let rus = referral_ids(&w.state, w.session("rus")).await;
+    assert!(!rus.is_empty() && rus.iter().all(|(_, g)| g == "russia"), "{rus:?}");
+    // Public routes.
+    assert_eq!(status_only(&w.state, "GET", "/api/openapi.json", None).await, StatusCode::OK);
+    // Signing out ends the session.
+    let s = w.session("obs");
+    let (st, _, _) = call(&w.state, "DELETE", "/api/v1/session", Some(s), None).await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (st, _, _) = call(&w.state, "GET", "/api/v1/me", Some(s), None).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    // Every change above is in an intact hash chain.
+    let audit = w.state.engine().audit_verify().await.unwrap();
+    assert!(audit.first_break.is_none(), "{audit:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csrf_bearer_tokens_and_bad_logins() {
+    let db = TestDb::sqlite();
+    let w = world(&db).await;
+    let s = w.session("tur");
+    let uri = format!("/api/v1/referrals/{}/ack", w.turkey_ref);
+    // Cookie without the CSRF header.
+    let req = Request::builder()
+        .method("POST")
+        .uri(&uri)
+        .header(header::HOST, "127.0.0.1:8080")
+        .header(header::COOKIE, &s.cookie);
+    let res = app(w.state.clone()).oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let body: serde_json::Value =
+        serde_json::from_slice(&axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap()).unwrap();
+    assert_eq!(body["error"]["code"], "csrf_failed");
+    // Right token, foreign Origin.
+    let req = Request::builder()
+        .method("POST")
+        .uri(&uri)
+        .header(header::HOST, "127.0.0.1:8080")
+        .header(header::ORIGIN, "http://evil.example")
+        .header(header::COOKIE, &s.cookie)
+        .header("x-csrf-token", &s.csrf);
+    assert_eq!(
+        app(w.state.clone()).oneshot(req.body(Body::empty()).unwrap()).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    // A Bearer token needs no CSRF token; a wrong one is 401.
+    let (_, tok, _) = call(&w.state, "POST", "/api/v1/tokens", Some(s), Some(serde_json::json!({}))).await;
+    let token = tok["token"].as_str().unwrap();
+    let req = Request::builder().method("POST").uri(&uri).header(header::AUTHORIZATION, format!("Bearer {token}"));
+    assert_eq!(app(w.state.clone()).oneshot(req.body(Body::empty()).unwrap()).await.unwrap().status(), StatusCode::OK);
+    let req = Request::builder().uri("/api/v1/me").header(header::AUTHORIZATION, "Bearer nope");
+    assert_eq!(
+        app(w.state.clone()).oneshot(req.body(Body::empty()).unwrap()).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Wrong password and unknown user look the same.
+    for (name, pw) in [("tur", "wrong-password"), ("nobody", PW)] {
+        let (st, body, _) =
+            call(&w.state, "POST", "/api/v1/session", None, Some(serde_json::json!({"name": name, "password": pw})))
+                .await;
+        assert_eq!((st, body["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_credentials")));
+    }
+    // Unknown routes and ids: JSON errors with stable codes.
+    let (st, body, _) = call(&w.state, "GET", "/api/v1/nope", Some(s), None).await;
+    assert_eq!((st, body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    let (st, body, _) = call(&w.state, "GET", "/api/v1/incidents?from=yesterday", Some(s), None).await;
+    assert_eq!((st, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_request")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filters_pages_search_report_spans_and_openapi() {
+    let db = TestDb::sqlite();
+    let w = world(&db).await;
+    let a = w.session("ana");
+    // Keyset pages cover every incident once.
+    let (_, all, _) = call(&w.state, "GET", "/api/v1/incidents?limit=500", Some(a), None).await;
+    let total = all["items"].as_array().unwrap().len();
+    assert!(total >= 2, "{all}");
+    let mut seen = Vec::new();
+    let mut uri = "/api/v1/incidents?limit=1".to_owned();
+    loop {
+        let (_, page, _) = call(&w.state, "GET", &uri, Some(a), None).await;
+        seen.extend(page["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(c) => uri = format!("/api/v1/incidents?limit=1&cursor={c}"),
+            None => break,
+        }
+    }
+    seen.dedup();
+    assert_eq!(seen.len(), total);
+    // Filters narrow.
+    let (_, none, _) = call(&w.state, "GET", "/api/v1/incidents?admin1=Nowhere", Some(a), None).await;
+    assert!(none["items"].as_array().unwrap().is_empty());
+    let (_, late, _) = call(&w.state, "GET", "/api/v1/incidents?from=2030-01-01", Some(a), None).await;
+    assert!(late["items"].as_array().unwrap().is_empty());
+    let (_, d, _) = call(&w.state, "GET", &format!("/api/v1/incidents/{}", w.hama), Some(a), None).await;
+    let actor = d["incident"]["actors"][0]["name"].as_str().unwrap().to_owned();
+    let (_, by_actor, _) =
+        call(&w.state, "GET", &format!("/api/v1/incidents?actor={}", actor.replace(' ', "%20")), Some(a), None).await;
+    assert!(by_actor["items"].as_array().unwrap().iter().any(|i| i["id"] == w.hama.as_str()), "{by_actor}");
+    // Incident detail: mentions and a rule trace.
+    assert!(!d["incident"]["mentions"].as_array().unwrap().is_empty());
+    let ruling = d["rulings"].as_array().unwrap().iter().find(|r| r["verdict"] == "violation").unwrap();
+    assert!(ruling["trace"].as_array().unwrap().len() >= 3, "{ruling}");
+    // Search: incidents for everyone, reports for monitors only.
+    let (_, found, _) = call(&w.state, "GET", "/api/v1/search?q=Hama", Some(a), None).await;
+    assert!(
+        !found["incidents"].as_array().unwrap().is_empty() && !found["reports"].as_array().unwrap().is_empty(),
+        "{found}"
+    );
+    let (_, obs, _) = call(&w.state, "GET", "/api/v1/search?q=Hama", Some(w.session("obs")), None).await;
+    assert!(obs["reports"].as_array().unwrap().is_empty());
+    let (_, odd, _) = call(&w.state, "GET", "/api/v1/search?q=%22AND%20OR(", Some(a), None).await;
+    assert!(odd["incidents"].is_array(), "FTS syntax in user input must not fail: {odd}");
+    // A report's spans point into its clean text at the mention's sentence.
+    let m = &d["incident"]["mentions"][0];
+    let (_, rep, _) =
+        call(&w.state, "GET", &format!("/api/v1/reports/{}", m["report_id"].as_str().unwrap()), Some(a), None).await;
+    let clean = rep["clean"].as_str().unwrap();
+    let (s, e) = (m["start"].as_u64().unwrap() as usize, m["end"].as_u64().unwrap() as usize);
+    assert_eq!(&clean[s..e], m["text"].as_str().unwrap());
+    assert!(
+        rep["spans"].as_array().unwrap().iter().any(|sp| sp["start"] == s && sp["kind"] == "incident"),
+        "{}",
+        rep["spans"]
+    );
+    // Clusters: the Hama violation is in a violation cluster.
+    let (_, cl, _) = call(&w.state, "GET", "/api/v1/map/clusters?zoom=4", Some(a), None).await;
+    let n: i64 =
+        cl["features"].as_array().unwrap().iter().map(|f| f["properties"]["violation"].as_i64().unwrap()).sum();
+    assert!(n >= 1, "{cl}");
+    // Timeline: recorded state and an as-of replay before the first report know different things.
+    let (_, tl, _) = call(&w.state, "GET", "/api/v1/timeline?agreement=sy-ceasefire-2016-12-30", Some(a), None).await;
+    assert!(tl["days"].as_array().unwrap().iter().any(|d| d["admin1"] == "Hama"), "{tl}");
+    let (_, early, _) = call(
+        &w.state,
+        "GET",
+        "/api/v1/timeline?agreement=sy-ceasefire-2016-12-30&as_of=2016-12-01T00:00:00Z",
+        Some(a),
+        None,
+    )
+    .await;
+    assert!(early["days"].as_array().unwrap().is_empty(), "{early}");
+    // The OpenAPI document lists the routes.
+    let res = app(w.state.clone())
+        .oneshot(Request::builder().uri("/api/openapi.json").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap()).unwrap();
+    for p in ["/api/v1/incidents", "/api/v1/referrals/{id}/ack", "/api/v1/hotline/events", "/api/v1/map/clusters"] {
+        assert!(doc["paths"][p].is_object(), "{p} missing from openapi");
+    }
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escalation_after_the_deadline_is_logged_once() {
+    let db = TestDb::sqlite();
+    let w = world(&db).await;
+    let later = truce_engine::Engine::now().checked_add(jiff::SignedDuration::from_mins(31)).unwrap();
+    let open = w.state.engine().referrals(None, 1000).await.unwrap();
+    assert!(open.len() >= 3);
+    let esc = w.state.engine().escalate_due_at(later).await.unwrap();
+    assert_eq!(esc.len(), open.len(), "{esc:?}");
+    let not_yet = truce_engine::Engine::now();
+    assert!(w.state.engine().escalate_due_at(not_yet).await.unwrap().is_empty());
+    assert!(w.state.engine().escalate_due_at(later).await.unwrap().is_empty());
+    let (_, r, _) =
+        call(&w.state, "GET", &format!("/api/v1/referrals/{}", w.russia_ref), Some(w.session("rus")), None).await;
+    assert_eq!(r["referral"]["state"], "escalated");
+    assert!(w.state.engine().audit_verify().await.unwrap().first_break.is_none());
+}
+
+/// A server on port 0: Turkey's SSE feed gets the referral for a report an
+/// analyst uploads, within a second; Russia's feed does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_referral_over_sse_on_a_real_socket() {
+    for db in TestDb::both().await {
+        let w = world(&db).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(truce_server::serve_on(listener, w.state.clone(), async {
+            let _ = stopped.await;
+        }));
+        use truce_server::client::Conn;
+        let tur = w.session("tur");
+        let (st, mut turkey) = Conn::connect(&addr)
+            .await
+            .unwrap()
+            .sse("/api/v1/hotline/events", &[("Cookie", &tur.cookie)])
+            .await
+            .unwrap();
+        assert_eq!(st, 200);
+        assert_eq!(turkey.next(Duration::from_secs(2)).await.unwrap().event, "ready");
+        let rus = w.session("rus");
+        let (_, mut russia) = Conn::connect(&addr)
+            .await
+            .unwrap()
+            .sse("/api/v1/hotline/events", &[("Cookie", &rus.cookie)])
+            .await
+            .unwrap();
+        assert_eq!(russia.next(Duration::from_secs(2)).await.unwrap().event, "ready");
+        let ana = w.session("ana");
+        let mut c = Conn::connect(&addr).await.unwrap();
+        let t0 = std::time::Instant::now();
+        let up = c
+            .request(
+                "POST",
+                "/api/v1/reports?name=mhardeh.txt",
+                &[("Cookie", &ana.cookie), ("x-csrf-token", &ana.csrf), ("Content-Type", "text/plain")],
+                TURKEY_REPORT.as_bytes(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(up.status, 201, "{}", up.text());
+        let ev = turkey.next(Duration::from_secs(5)).await.unwrap();
+        let took = t0.elapsed();
+        assert_eq!(ev.event, "referral.created", "{ev:?}");
+        let r: serde_json::Value = serde_json::from_str(&ev.data).unwrap();
+        assert_eq!(r["guarantor"], "turkey");
+        assert!(took < Duration::from_secs(1), "delivery took {took:?}");
+        // Russia hears nothing about Turkey's referrals (only its own, if the ruling names it too).
+        while let Ok(ev) = russia.next(Duration::from_millis(300)).await {
+            let r: serde_json::Value = serde_json::from_str(&ev.data).unwrap();
+            assert_eq!(r["guarantor"], "russia", "{ev:?}");
+        }
+        let _ = stop.send(());
+        let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+    }
+}

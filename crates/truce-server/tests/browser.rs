@@ -1,0 +1,272 @@
+//! End-to-end tests in a real browser: Debian's headless Chromium driven over
+//! CDP (chromiumoxide) against a server on port 0. Screenshots go to
+//! `$CARGO_TARGET_DIR/artifacts/` (or the workspace's `target/artifacts/`).
+//! Needs `/usr/bin/chromium` (`apt-get install -y chromium`).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use chromiumoxide::Page;
+use chromiumoxide::browser::{Browser, BrowserConfig};
+use chromiumoxide::page::ScreenshotParams;
+use futures_util::StreamExt;
+use truce_engine::{Engine, EngineConfig, IngestConfig};
+use truce_server::client::Conn;
+use truce_server::{AppState, PasswordCost, ServeOptions, add_user};
+use truce_test_support::TestDb;
+
+const PW: &str = "correct-horse-battery";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const TURKEY_REPORT: &str = "Rebels shell government positions near Mhardeh\n\n\
+MHARDEH, Syria (3 January 2017) - Fighters of Ahrar al-Sham shelled government positions in Mhardeh in \
+Hama province on 3 January 2017, killing two soldiers, the Syrian army said. The army said the attack \
+broke the nationwide ceasefire.\n";
+
+fn artifacts() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| truce_test_support::project_root().join("target"));
+    let dir = target.join("artifacts");
+    std::fs::create_dir_all(&dir).expect("artifacts folder");
+    dir
+}
+
+async fn shot(page: &Page, name: &str) {
+    let png = page.screenshot(ScreenshotParams::builder().full_page(true).build()).await.expect("screenshot");
+    std::fs::write(artifacts().join(format!("{name}.png")), png).expect("write screenshot");
+}
+
+async fn eval<T: serde::de::DeserializeOwned>(page: &Page, js: &str) -> T {
+    page.evaluate(js).await.unwrap_or_else(|e| panic!("{js}: {e}")).into_value().unwrap_or_else(|e| panic!("{js}: {e}"))
+}
+
+/// Waits until `js` is true; returns how long it took.
+async fn until(page: &Page, js: &str, timeout: Duration) -> Duration {
+    let t0 = Instant::now();
+    loop {
+        if page.evaluate(js).await.ok().and_then(|v| v.into_value::<bool>().ok()) == Some(true) {
+            return t0.elapsed();
+        }
+        assert!(t0.elapsed() < timeout, "timed out after {timeout:?} waiting for {js}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+async fn login(browser: &Browser, base: &str, name: &str) -> Page {
+    let page = browser.new_page(format!("{base}/login")).await.expect("login page");
+    until(&page, "!!document.querySelector('#name')", Duration::from_secs(10)).await;
+    page.find_element("#name").await.unwrap().click().await.unwrap().type_str(name).await.unwrap();
+    page.find_element("#password").await.unwrap().click().await.unwrap().type_str(PW).await.unwrap();
+    page.find_element("#signin").await.unwrap().click().await.unwrap();
+    until(
+        &page,
+        &format!("document.querySelector('#me') && document.querySelector('#me').dataset.name === '{name}'"),
+        Duration::from_secs(10),
+    )
+    .await;
+    page
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dashboard_in_a_real_browser() {
+    assert!(
+        std::path::Path::new(CHROMIUM).exists(),
+        "browser tests need Debian's chromium at {CHROMIUM}: run `apt-get install -y chromium` (.ci/run installs it)"
+    );
+    // The store, the seeds, one user per role, and a server on port 0.
+    let db = TestDb::sqlite();
+    let engine = Engine::open(EngineConfig { db_url: db.url.clone(), ingest: IngestConfig { max_size: 1 << 20 } })
+        .await
+        .unwrap();
+    engine.load_examples().await.unwrap();
+    let roles = [
+        ("ada", "admin"),
+        ("ana", "analyst"),
+        ("tur", "guarantor:turkey"),
+        ("rus", "guarantor:russia"),
+        ("obs", "observer"),
+    ];
+    for (n, r) in roles {
+        add_user(&engine, n, r, PW, PasswordCost::TestOnly).await.unwrap();
+    }
+    let mut opts = ServeOptions::standard();
+    opts.password_cost = PasswordCost::TestOnly;
+    let state = AppState::new(engine, opts);
+    state.refresh().await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let base = format!("http://{addr}");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(truce_server::serve_on(listener, state.clone(), async {
+        let _ = stopped.await;
+    }));
+    let hama_filter = truce_engine::IncidentFilter {
+        admin1: Some("Hama".into()),
+        verdict: Some("violation".into()),
+        ..Default::default()
+    };
+    let hama = state.engine().incidents_page(&hama_filter, None, 1).await.unwrap()[0].id.clone();
+
+    let profile = tempfile::tempdir().unwrap();
+    let cfg = BrowserConfig::builder()
+        .chrome_executable(CHROMIUM)
+        .no_sandbox()
+        .user_data_dir(profile.path())
+        .window_size(1280, 800)
+        .args([
+            "no-sandbox",
+            "disable-gpu",
+            "disable-background-networking",
+            "disable-component-update",
+            "no-first-run",
+            "disable-sync",
+            "disable-quic",
+            "disable-dev-shm-usage",
+        ])
+        .launch_timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let (mut browser, mut handler) = Browser::launch(cfg).await.expect("launch chromium");
+    let h = tokio::spawn(async move {
+        while let Some(ev) = handler.next().await {
+            if let Err(e) = ev {
+                eprintln!("cdp: {e}")
+            }
+        }
+    });
+
+    // Logging in as each role lands on the map with the user's name shown.
+    for (name, role) in roles {
+        let page = login(&browser, &base, name).await;
+        let shown: String = eval(&page, "document.body.dataset.role").await;
+        assert_eq!(shown, role);
+        let hotline_link: bool = eval(&page, "!!document.querySelector('a[href=\"/hotline\"]')").await;
+        assert_eq!(hotline_link, role != "observer", "{role}");
+        shot(&page, &format!("login-{name}")).await;
+        page.close().await.unwrap();
+    }
+
+    // The map shows the seeds' Hama violation: a red cluster and a row in the list.
+    let page = login(&browser, &base, "obs").await;
+    until(&page, "document.querySelector('#map').dataset.ready === '1'", Duration::from_secs(10)).await;
+    let red: u32 = eval(&page, "document.querySelectorAll('#map circle.violation').length").await;
+    assert!(red >= 1, "no violation cluster on the map");
+    let govs: u32 = eval(&page, "document.querySelectorAll('#map path.adm1').length").await;
+    assert_eq!(govs, 14, "the 14 governorates are drawn");
+    let rows: String = eval(&page, "document.querySelector('#incidents').innerText").await;
+    assert!(rows.contains("Hama") && rows.contains("violation"), "{rows}");
+    shot(&page, "map").await;
+    page.close().await.unwrap();
+
+    // The incident page: the source sentence highlighted, and the rule trace.
+    let page = login(&browser, &base, "ana").await;
+    page.goto(format!("{base}/incidents/{hama}")).await.unwrap();
+    until(&page, "!!document.querySelector('ol.trace')", Duration::from_secs(10)).await;
+    let mark: String = eval(&page, "document.querySelector('mark.evidence').innerText").await;
+    assert!(mark.contains("Hama"), "{mark}");
+    let steps: u32 = eval(&page, "document.querySelectorAll('article.ruling ol.trace li').length").await;
+    assert!(steps >= 3, "rule trace has {steps} steps");
+    let verdict: String = eval(&page, "document.querySelector('h1 .badge').innerText").await;
+    assert_eq!(verdict, "violation");
+    shot(&page, "incident-hama").await;
+    page.close().await.unwrap();
+
+    // Turkey's inbox receives a referral live, within a second of an upload through the API.
+    let mut api = Conn::connect(&addr).await.unwrap();
+    let login_ana = api
+        .request(
+            "POST",
+            "/api/v1/session",
+            &[("Content-Type", "application/json")],
+            br#"{"name":"ana","password":"correct-horse-battery"}"#,
+        )
+        .await
+        .unwrap();
+    let cookie = login_ana.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
+    let csrf = login_ana.json()["csrf"].as_str().unwrap().to_owned();
+    let page = login(&browser, &base, "tur").await;
+    page.goto(format!("{base}/hotline")).await.unwrap();
+    until(&page, "document.body.dataset.live === '1'", Duration::from_secs(10)).await;
+    let before: u32 = eval(&page, "document.querySelectorAll('#inbox tbody tr').length").await;
+    let t0 = Instant::now();
+    let up = api
+        .request(
+            "POST",
+            "/api/v1/reports?name=mhardeh.txt",
+            &[("Cookie", &cookie), ("x-csrf-token", &csrf), ("Content-Type", "text/plain")],
+            TURKEY_REPORT.as_bytes(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(up.status, 201, "{}", up.text());
+    let created: Vec<String> =
+        up.json()["referrals_created"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+    let turkey_id = state
+        .engine()
+        .referrals(Some("turkey"), 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| created.contains(&r.id))
+        .expect("a new referral for Turkey")
+        .id;
+    until(&page, &format!("!!document.querySelector('#inbox tr[data-id=\"{turkey_id}\"]')"), Duration::from_secs(3))
+        .await;
+    let took = t0.elapsed();
+    assert!(took < Duration::from_secs(1), "referral shown {took:?} after the upload was sent");
+    let after: u32 = eval(&page, "document.querySelectorAll('#inbox tbody tr').length").await;
+    assert!(after > before);
+    shot(&page, "hotline-turkey-live").await;
+    page.find_element(&format!("tr[data-id=\"{turkey_id}\"] button.ack")).await.unwrap().click().await.unwrap();
+    until(
+        &page,
+        &format!("document.querySelector('#inbox tr[data-id=\"{turkey_id}\"] td.state').innerText === 'acknowledged'"),
+        Duration::from_secs(5),
+    )
+    .await;
+    let acked = state.engine().referral(&turkey_id).await.unwrap().unwrap();
+    assert_eq!(acked.acked_by.as_deref(), Some("tur"));
+    shot(&page, "hotline-turkey-acknowledged").await;
+    page.close().await.unwrap();
+
+    // Russia can neither see nor acknowledge Turkey's referral, in the UI or through the API.
+    let other = state
+        .engine()
+        .referrals(Some("turkey"), 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.acked_at.is_none())
+        .unwrap()
+        .id;
+    let page = login(&browser, &base, "rus").await;
+    page.goto(format!("{base}/hotline")).await.unwrap();
+    until(&page, "document.body.dataset.live === '1'", Duration::from_secs(10)).await;
+    let text: String = eval(&page, "document.querySelector('#inbox').innerText").await;
+    assert!(!text.contains("Government of Turkey"), "{text}");
+    let ids: Vec<String> =
+        eval(&page, "Array.from(document.querySelectorAll('#inbox tbody tr')).map(r => r.dataset.id)").await;
+    assert!(!ids.contains(&turkey_id) && !ids.contains(&other), "{ids:?}");
+    page.goto(format!("{base}/hotline/{other}")).await.unwrap();
+    let title: String = eval(&page, "document.title").await;
+    assert!(title.contains("404"), "{title}");
+    shot(&page, "hotline-russia-denied").await;
+    page.goto(format!("{base}/hotline")).await.unwrap();
+    let status: u32 = eval(
+        &page,
+        &format!(
+            "fetch('/api/v1/referrals/{other}/ack', {{method: 'POST', headers: {{'x-csrf-token': document.querySelector('meta[name=csrf]').content}}}}).then(r => r.status)"
+        ),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let still = state.engine().referral(&other).await.unwrap().unwrap();
+    assert!(still.acked_at.is_none());
+    page.close().await.unwrap();
+
+    browser.close().await.unwrap();
+    let _ = browser.wait().await;
+    h.abort();
+    let _ = stop.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+}

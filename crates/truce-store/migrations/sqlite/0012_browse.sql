@@ -1,0 +1,36 @@
+-- Browsing derived incidents: columns generated from the canonical JSON so the
+-- server filters and clusters in SQL, and the headline verdict (the most severe
+-- ruling) kept by triggers on rulings. Prefixed ix_ to stay clear of other areas.
+ALTER TABLE incidents ADD COLUMN ix_admin1 TEXT GENERATED ALWAYS AS (json_extract(body, '$.admin1')) VIRTUAL;
+ALTER TABLE incidents ADD COLUMN ix_event_type TEXT GENERATED ALWAYS AS (json_extract(body, '$.event_type')) VIRTUAL;
+ALTER TABLE incidents ADD COLUMN ix_sub_event_type TEXT GENERATED ALWAYS AS (json_extract(body, '$.sub_event_type')) VIRTUAL;
+ALTER TABLE incidents ADD COLUMN ix_status TEXT GENERATED ALWAYS AS (json_extract(body, '$.status')) VIRTUAL;
+ALTER TABLE incidents ADD COLUMN ix_lat REAL GENERATED ALWAYS AS (json_extract(body, '$.lat')) VIRTUAL;
+ALTER TABLE incidents ADD COLUMN ix_lon REAL GENERATED ALWAYS AS (json_extract(body, '$.lon')) VIRTUAL;
+ALTER TABLE incidents ADD COLUMN ix_verdict TEXT;
+
+CREATE INDEX incidents_ix_time ON incidents (time_from, id);
+CREATE INDEX incidents_ix_admin1 ON incidents (ix_admin1, time_from);
+CREATE INDEX incidents_ix_verdict ON incidents (ix_verdict, time_from);
+CREATE INDEX incidents_ix_type ON incidents (ix_event_type, time_from);
+
+CREATE TRIGGER rulings_ix_verdict_insert AFTER INSERT ON rulings
+BEGIN
+    UPDATE incidents SET ix_verdict = (
+        SELECT verdict FROM rulings WHERE incident_id = NEW.incident_id
+        ORDER BY CASE verdict WHEN 'violation' THEN 0 WHEN 'excluded_party' THEN 1 WHEN 'undetermined' THEN 2 ELSE 3 END
+        LIMIT 1)
+    WHERE id = NEW.incident_id;
+END;
+CREATE TRIGGER rulings_ix_verdict_update AFTER UPDATE OF verdict ON rulings
+BEGIN
+    UPDATE incidents SET ix_verdict = (
+        SELECT verdict FROM rulings WHERE incident_id = NEW.incident_id
+        ORDER BY CASE verdict WHEN 'violation' THEN 0 WHEN 'excluded_party' THEN 1 WHEN 'undetermined' THEN 2 ELSE 3 END
+        LIMIT 1)
+    WHERE id = NEW.incident_id;
+END;
+UPDATE incidents SET ix_verdict = (
+    SELECT verdict FROM rulings WHERE incident_id = incidents.id
+    ORDER BY CASE verdict WHEN 'violation' THEN 0 WHEN 'excluded_party' THEN 1 WHEN 'undetermined' THEN 2 ELSE 3 END
+    LIMIT 1);
