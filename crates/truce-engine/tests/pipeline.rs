@@ -33,6 +33,13 @@ async fn seeds_are_judged_against_the_december_ceasefire_and_replay_sees_less() 
                     live.rulings.iter().map(|r| (&r.verdict, &r.incident.admin1)).collect::<Vec<_>>()
                 )
             });
+        // The same sentence of 000 reports clashes near the capital too: a second incident.
+        let damascus = live.rulings.iter().find(|r| {
+            r.agreement.key == "sy-ceasefire-2016-12-30"
+                && r.verdict == "violation"
+                && matches!(r.incident.admin1_pcode.as_deref(), Some("SY01" | "SY03"))
+        });
+        assert!(damascus.is_some(), "{}: no violation near Damascus", db.url);
         let told = hama.guarantors.join(" | ");
         assert!(told.contains("Russia") && told.contains("Turkey"), "{told}");
         assert!(hama.trace.iter().any(|t| t.starts_with("time: in force")), "{:?}", hama.trace);

@@ -173,6 +173,8 @@ fn origin_name(r: &ReadReport<'_>) -> String {
 
 struct Item<'a> {
     report: usize,
+    /// The mention shares its sentence with mentions of other places.
+    multi_place: bool,
     mention: &'a Mention,
     text: &'a str,
     shingles: Shingles,
@@ -187,7 +189,8 @@ impl<'a> Item<'a> {
             .clone()
             .or_else(|| publication_day(r.published.unwrap_or(r.received_at)))
             .map(|t| (t.from(), t.to()));
-        Item { report, mention: m, text, shingles: Shingles::of(text), time }
+        let multi_place = r.reading.mentions.iter().filter(|o| o.evidence == m.evidence).count() > 1;
+        Item { report, multi_place, mention: m, text, shingles: Shingles::of(text), time }
     }
 }
 
@@ -199,8 +202,16 @@ const HOUR_MS: i64 = 3_600_000;
 
 /// Whether two incident mentions can be the same event.
 fn compatible(head: &Item<'_>, it: &Item<'_>) -> bool {
+    // Two mentions in one report are two incidents: a report that names two
+    // places ("in Hama and near Damascus") describes two events.
+    if head.report == it.report {
+        return false;
+    }
+    let places = places_close(head.mention.place.as_ref(), it.mention.place.as_ref());
+    // A republished sentence is the same event, unless it is one place of a
+    // sentence that names several (each place is its own incident).
     if jaccard(&head.shingles, &it.shingles) >= 0.5 {
-        return true;
+        return !(head.multi_place || it.multi_place) || places != Some(false);
     }
     let (MentionKind::Incident { sub_event_type: a }, MentionKind::Incident { sub_event_type: b }) =
         (&head.mention.kind, &it.mention.kind)
@@ -210,10 +221,6 @@ fn compatible(head: &Item<'_>, it: &Item<'_>) -> bool {
     if a.event_type() != b.event_type() {
         return false;
     }
-    // Same report, different sentences: separate incidents unless the text repeats.
-    if head.report == it.report {
-        return false;
-    }
     let times_overlap = match (head.time, it.time) {
         (Some((f1, t1)), Some((f2, t2))) => {
             let slack = 6 * HOUR_MS;
@@ -221,31 +228,31 @@ fn compatible(head: &Item<'_>, it: &Item<'_>) -> bool {
         }
         _ => false,
     };
-    if !times_overlap {
+    if !times_overlap || places != Some(true) {
         return false;
     }
-    let places_close = match (&head.mention.place, &it.mention.place) {
-        (Some(p), Some(q)) if p.admin1_pcode == q.admin1_pcode => {
-            // Precise places must be within a few kilometres; a coarse place
-            // (a district or governorate) is compatible with anything inside it.
-            let km = LatLon::new(p.lat, p.lon).and_then(|x| LatLon::new(q.lat, q.lon).map(|y| x.km_to(y)));
-            match p.geo_precision.max(q.geo_precision) {
-                1 => km.is_ok_and(|d| d <= 10.0),
-                2 => km.is_ok_and(|d| d <= 30.0),
-                _ => true,
-            }
-        }
-        _ => false,
-    };
-    if !places_close {
-        return false;
-    }
-    let (xa, xb) = (&head.mention.actors, &it.mention.actors);
     // Sources name the same party differently ("regime forces", "the Syrian army"):
     // actors are compatible when they share an actor or an ACLED actor class.
+    let (xa, xb) = (&head.mention.actors, &it.mention.actors);
     xa.is_empty()
         || xb.is_empty()
         || xa.iter().any(|a| xb.iter().any(|b| a.key == b.key || (a.inter > 0 && a.inter == b.inter)))
+}
+
+/// Whether two places can be the place of one event: `None` when either is unknown.
+/// Precise places must be within a few kilometres; a coarse place (a district or
+/// governorate) is compatible with anything inside it.
+fn places_close(p: Option<&ResolvedPlace>, q: Option<&ResolvedPlace>) -> Option<bool> {
+    let (p, q) = (p?, q?);
+    if p.admin1_pcode != q.admin1_pcode {
+        return Some(false);
+    }
+    let km = LatLon::new(p.lat, p.lon).and_then(|x| LatLon::new(q.lat, q.lon).map(|y| x.km_to(y)));
+    Some(match p.geo_precision.max(q.geo_precision) {
+        1 => km.is_ok_and(|d| d <= 10.0),
+        2 => km.is_ok_and(|d| d <= 30.0),
+        _ => true,
+    })
 }
 
 impl<'a> Cluster<'a> {
