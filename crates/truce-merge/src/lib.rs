@@ -288,7 +288,7 @@ impl<'a> Cluster<'a> {
                 report_names.push(r.name.to_owned());
             }
         }
-        let id = incident_id(r0.id, &first.mention.evidence);
+        let id = incident_id(r0.id, &first.mention.evidence, first.mention.place.as_ref().map(|p| p.name.as_str()));
         let mut inc = Incident::new(id, sub_event_type, time, evidence).ok()?;
         let place = self.items.iter().filter_map(|i| i.mention.place.clone()).min_by_key(|p| p.geo_precision);
         inc.place = place.as_ref().and_then(model_place);
@@ -322,9 +322,14 @@ fn publication_day(published: Timestamp) -> Option<TimeRef> {
     TimeRef::new(start.timestamp(), published, Precision::Day, "the day of publication (no time in the text)").ok()
 }
 
-/// A stable id from the founding mention: the same evidence always gives the same id.
-pub fn incident_id(report: &ReportId, range: &Range<usize>) -> IncidentId {
-    let digest = Sha256::digest(format!("{}:{}-{}", report, range.start, range.end).as_bytes());
+/// A stable id from the founding mention: the same evidence and place always give
+/// the same id (one sentence naming two places founds two incidents).
+pub fn incident_id(report: &ReportId, range: &Range<usize>, place: Option<&str>) -> IncidentId {
+    let key = match place {
+        Some(p) => format!("{}:{}-{}@{p}", report, range.start, range.end),
+        None => format!("{}:{}-{}", report, range.start, range.end),
+    };
+    let digest = Sha256::digest(key.as_bytes());
     IncidentId::parse(&format!("inc-{}", &hex::encode(digest)[..16])).expect("hex digits make a valid id")
 }
 
