@@ -394,7 +394,8 @@ pub(crate) async fn clusters(
                 ("not_covered", c.not_covered),
             ];
             let judged: i64 = counts.iter().map(|x| x.1).sum();
-            let top = counts.iter().filter(|x| x.1 > 0).max_by_key(|x| x.1).map(|x| x.0);
+            // The most severe verdict present colours the cluster: one violation is never hidden.
+            let top = counts.iter().find(|x| x.1 > 0).map(|x| x.0);
             serde_json::json!({
                 "type": "Feature",
                 "geometry": { "type": "Point", "coordinates": [c.lon, c.lat] },

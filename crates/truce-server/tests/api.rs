@@ -352,6 +352,11 @@ async fn filters_pages_search_report_spans_and_openapi() {
     let n: i64 =
         cl["features"].as_array().unwrap().iter().map(|f| f["properties"]["violation"].as_i64().unwrap()).sum();
     assert!(n >= 1, "{cl}");
+    for f in cl["features"].as_array().unwrap() {
+        if f["properties"]["violation"].as_i64().unwrap() > 0 {
+            assert_eq!(f["properties"]["verdict"], "violation", "{f}");
+        }
+    }
     // Timeline: recorded state and an as-of replay before the first report know different things.
     let (_, tl, _) = call(&w.state, "GET", "/api/v1/timeline?agreement=sy-ceasefire-2016-12-30", Some(a), None).await;
     assert!(tl["days"].as_array().unwrap().iter().any(|d| d["admin1"] == "Hama"), "{tl}");
