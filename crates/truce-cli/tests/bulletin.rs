@@ -21,7 +21,7 @@ fn ok(out: &Output) -> String {
 
 fn seeded(dir: &Path) -> String {
     let db = format!("sqlite://{}", dir.join("t.db").display());
-    ok(&truce(&["demo", "--demo-db", &db]));
+    ok(&truce(&["demo", "--no-serve", "--demo-db", &db]));
     ok(&truce(&["judge", "--db", &db]));
     db
 }

@@ -54,7 +54,7 @@ fn truce_tell_reader(text: &str) -> Vec<Vec<String>> {
 async fn exports_parse_filter_and_round_trip_on_both_stores() {
     for db in TestDb::both().await {
         let url = db.url.as_str();
-        ok(&truce(&["demo", "--demo-db", url]));
+        ok(&truce(&["demo", "--no-serve", "--demo-db", url]));
         ok(&truce(&["judge", "--db", url]));
         let csv = ok(&truce(&["export", "--db", url, "--format", "acled-csv"]));
         let rows = csv_rows(&csv);
@@ -111,7 +111,7 @@ fn import_into_a_fresh_store_gives_back_the_same_rows() {
     let dir = tempfile::tempdir().unwrap();
     let a = format!("sqlite://{}", dir.path().join("a.db").display());
     let b = format!("sqlite://{}", dir.path().join("b.db").display());
-    ok(&truce(&["demo", "--demo-db", &a]));
+    ok(&truce(&["demo", "--no-serve", "--demo-db", &a]));
     ok(&truce(&["judge", "--db", &a]));
     let csv = ok(&truce(&["export", "--db", &a, "--format", "acled-csv"]));
     let file = dir.path().join("a.csv");

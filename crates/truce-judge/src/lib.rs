@@ -150,7 +150,13 @@ fn decide(incident: &Incident, agreement: &Agreement, registry: &Registry, trace
     ));
 
     // 4. Responsibility.
-    let known: Vec<&ActorKey> = incident.actors.iter().filter(|a| side_of(a, registry) != Side::Unknown).collect();
+    // Monitors, agencies and civilians are named in reports but are not parties
+    // that can breach a ceasefire.
+    let known: Vec<&ActorKey> = incident
+        .actors
+        .iter()
+        .filter(|a| !matches!(side_of(a, registry), Side::Unknown | Side::Neutral | Side::Civilian))
+        .collect();
     if known.is_empty() {
         trace.push("responsibility: undetermined: no actor of known side".into());
         return Decided::Other(Verdict::Undetermined);

@@ -39,6 +39,7 @@ fn registry() -> Registry {
                 "Jund al-Aqsa announced it had joined Jabhat Fateh al-Sham in October 2016.",
             )],
         ),
+        actor("sohr", "Syrian Observatory for Human Rights", Side::Neutral, vec![]),
         actor("russia", "Russia", Side::ForeignProGovernment, vec![]),
         actor("turkey", "Turkey", Side::ForeignOpposition, vec![]),
         actor("iran", "Iran", Side::ForeignProGovernment, vec![]),

@@ -481,7 +481,9 @@ fn effective_time_contradictions(reports: &[ReadReport<'_>]) -> Vec<Contradictio
     for r in reports {
         for m in &r.reading.mentions {
             let MentionKind::Term { kind: TermKind::EffectiveTime, .. } = m.kind else { continue };
-            let Some(t) = &m.time else { continue };
+            // Day-precision times ("on Thursday") contain the minute-precision
+            // ones; only precise statements can contradict each other.
+            let Some(t) = m.time.as_ref().filter(|t| t.precision() <= Precision::Hour) else { continue };
             let text = r.reading.clean.get(m.sentence.clone()).unwrap_or("").trim().to_owned();
             by.entry(t.from().to_string()).or_default().push(MentionRef {
                 report: r.id.clone(),

@@ -23,7 +23,7 @@ use std::time::Duration;
 use tokio::sync::{Mutex, broadcast};
 use truce_engine::Engine;
 
-pub use auth::{PasswordCost, add_user, hash_password};
+pub use auth::{PasswordCost, add_user, hash_password, new_token};
 pub use error::ApiError;
 pub use hotline::HotlineEvent;
 
