@@ -82,7 +82,9 @@ const BLOCK_TAGS: &[&str] = &[
 ];
 
 fn entity(s: &str) -> Option<(char, usize)> {
-    let end = s[..s.len().min(12)].find(';')?;
+    // Search bytes: the 12-byte window may end inside a multi-byte character,
+    // but ';' is ASCII, so its position is always a character boundary.
+    let end = s.as_bytes()[..s.len().min(12)].iter().position(|&b| b == b';')?;
     let name = &s[1..end];
     let c = match name {
         "amp" => '&',
@@ -434,5 +436,16 @@ mod tests {
         let t = "MADAYA, Syria — Aid arrived.";
         assert_eq!(dateline(t, 0..t.len()), Some(0..6));
         assert_eq!(dateline("Aid arrived - later.", 0..20), None);
+    }
+}
+
+#[cfg(test)]
+mod fuzz_regressions {
+    #[test]
+    fn an_ampersand_before_multibyte_characters_does_not_split_them() {
+        // Found by `cargo fuzz run read`: "&" followed by U+FFFD characters.
+        let text = format!("&{}", "\u{fffd}".repeat(20));
+        assert_eq!(super::entity(&text), None);
+        assert_eq!(super::entity("&amp; rest"), Some(('&', 5)));
     }
 }
