@@ -29,6 +29,19 @@ pub enum Cmd {
         #[arg(long, default_value_t = 1_000_000)]
         incidents: usize,
     },
+    /// p50/p99 latency and requests/s of the API over loopback (incidents page, map
+    /// clusters, GeoJSON) and hotline delivery from report upload to SSE event.
+    Serve {
+        /// How many generated incidents.
+        #[arg(long, default_value_t = 100_000)]
+        incidents: usize,
+        /// Requests per endpoint (over 4 keep-alive connections).
+        #[arg(long, default_value_t = 2_000)]
+        requests: usize,
+        /// PostgreSQL server to create a scratch database on; `none` to skip.
+        #[arg(long, default_value = "postgres://root@127.0.0.1:5432/test")]
+        postgres: String,
+    },
     /// Merge precision and recall on labelled report pairs (`scripts/eval` builds them).
     MergePairs {
         /// JSON Lines of `{"a":{"id","text","published"},"b":{…},"same":bool}`.
@@ -90,6 +103,15 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
                     f.bytes as f64 / 1e6,
                     peak
                 );
+            }
+            Ok(Outcome::Ok)
+        }
+        Cmd::Serve { incidents, requests, postgres } => {
+            let pg = (postgres != "none").then_some(postgres.as_str());
+            let figures = truce_server::bench::bench_serve(incidents, requests, pg).await?;
+            println!("{:<34} {:>9} {:>9} {:>9} {:>10}", "bench serve", "requests", "p50 ms", "p99 ms", "req/s");
+            for f in figures {
+                println!("{:<34} {:>9} {:>9.2} {:>9.2} {:>10.0}", f.what, f.requests, f.p50_ms, f.p99_ms, f.rps);
             }
             Ok(Outcome::Ok)
         }
