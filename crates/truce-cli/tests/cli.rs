@@ -8,12 +8,7 @@ use std::time::{Duration, Instant};
 use truce_test_support::{TestDb, shared_dir};
 
 fn truce(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_truce"))
-        .args(args)
-        .env_remove("TRUCE_DB")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run truce")
+    truce_test_support::run_bin(env!("CARGO_BIN_EXE_truce"), args)
 }
 
 fn text(b: &[u8]) -> String {

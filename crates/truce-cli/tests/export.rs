@@ -2,22 +2,16 @@
 //! format parses, filters narrow, and the ACLED CSV round trip (export then
 //! import) changes nothing.
 
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use truce_test_support::TestDb;
 
 fn truce(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_truce"))
-        .args(args)
-        .env_remove("TRUCE_DB")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run truce")
+    truce_test_support::run_bin(env!("CARGO_BIN_EXE_truce"), args)
 }
 
 fn ok(out: &Output) -> String {
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    truce_test_support::stdout_ok(out)
 }
 
 fn csv_rows(text: &str) -> Vec<Vec<String>> {

@@ -101,3 +101,20 @@ pub fn project_root() -> PathBuf {
 pub fn shared_dir() -> PathBuf {
     project_root().join("../shared")
 }
+
+/// Runs a binary built by the workspace (pass `env!("CARGO_BIN_EXE_…")`) with
+/// `args`, no stdin, and without `TRUCE_DB` leaking in from the environment.
+pub fn run_bin(bin: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(bin)
+        .args(args)
+        .env_remove("TRUCE_DB")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("run {bin}: {e}"))
+}
+
+/// Asserts that a command exited 0 (showing its stderr when not) and returns its stdout.
+pub fn stdout_ok(out: &std::process::Output) -> String {
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
