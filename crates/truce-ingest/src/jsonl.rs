@@ -1,4 +1,11 @@
-//! JSON Lines: one report per line, `{"id","text","published"?,"source"?,"url"?,"received"?}`.
+//! JSON Lines: one report per line, `{"id","text","published"?,"source"?,"url"?,"received"?,"title"?}`.
+//!
+//! Lines exported by other tools carry the same facts under other names, so
+//! the common ones are accepted as aliases: `date`/`published_at`/`pubDate`
+//! for `published`, `headline` for `title`, `source_host`/`outlet` for
+//! `source`, `link` for `url`. Other fields are ignored. A title is put in
+//! front of the text (unless the text already starts with it), because the
+//! reader takes places and context from the headline.
 
 use serde::Deserialize;
 use truce_model::{MediaType, Report, SourceInfo};
@@ -6,20 +13,18 @@ use truce_model::{MediaType, Report, SourceInfo};
 use crate::{IngestError, IngestMeta, Parsed, Problem};
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Line {
     id: serde_json::Value,
     text: String,
-    #[serde(default)]
+    #[serde(default, alias = "date", alias = "published_at", alias = "pubDate")]
     published: Option<String>,
-    #[serde(default)]
+    #[serde(default, alias = "source_host", alias = "outlet")]
     source: Option<String>,
-    #[serde(default)]
+    #[serde(default, alias = "link")]
     url: Option<String>,
     #[serde(default)]
     received: Option<String>,
-    #[serde(default)]
-    #[allow(dead_code, reason = "accepted for compatibility with the extraction contract's input")]
+    #[serde(default, alias = "headline")]
     title: Option<String>,
 }
 
@@ -59,8 +64,19 @@ fn line(raw: &str, meta: &IngestMeta) -> Result<Report, Problem> {
         return Err(Problem::BadJson(format!("report {id:?} has an empty \"text\"")));
     }
     let media = if looks_html(&l.text) { MediaType::Html } else { MediaType::Text };
+    let text = with_title(l.title.as_deref(), l.text, media);
     let origin = SourceInfo { name: id, source: l.source.or_else(|| meta.source.clone()), url: l.url };
-    Report::new(l.text, media, origin, received, published).map_err(|e| Problem::BadJson(e.to_string()))
+    Report::new(text, media, origin, received, published).map_err(|e| Problem::BadJson(e.to_string()))
+}
+
+/// Puts a title in front of the text as its first paragraph, unless the text
+/// already opens with it (or is HTML, whose own `<title>` the reader uses).
+fn with_title(title: Option<&str>, text: String, media: MediaType) -> String {
+    let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) else { return text };
+    if media == MediaType::Html || text.trim_start().starts_with(title) {
+        return text;
+    }
+    format!("{title}\n\n{text}")
 }
 
 fn looks_html(text: &str) -> bool {
@@ -92,5 +108,26 @@ mod tests {
         assert_eq!(errs.len(), 2);
         assert!(errs[0].starts_with("x.jsonl:3: not a report object"), "{}", errs[0]);
         assert!(errs[1].starts_with("x.jsonl:4: published"), "{}", errs[1]);
+    }
+
+    #[test]
+    fn lines_from_other_tools_are_read_through_their_aliases() {
+        let meta = IngestMeta { received_at: "2016-03-01T00:00:00Z".parse().unwrap(), source: None };
+        let text = concat!(
+            "{\"id\":\"r1\",\"date\":\"2016-01-11 15:34:10\",\"headline\":\"Aid convoy enters Madaya\",",
+            "\"source_host\":\"www.reuters.com\",\"feed_url\":\"http://x\",\"text\":\"MADAYA, Syria An aid convoy entered.\"}\n",
+            "{\"id\":\"r2\",\"title\":\"Shelling in Idlib\",\"text\":\"Shelling in Idlib\\n\\nMore text.\"}\n",
+        );
+        let p = parse("w.jsonl", text, &meta);
+        assert!(p.errors.is_empty(), "{:?}", p.errors.iter().map(ToString::to_string).collect::<Vec<_>>());
+        let r = &p.reports[0];
+        assert_eq!(r.published_at.unwrap().to_string(), "2016-01-11T15:34:10Z");
+        assert_eq!(r.origin.source.as_deref(), Some("www.reuters.com"));
+        assert!(r.content().starts_with("Aid convoy enters Madaya\n\nMADAYA, Syria"), "{}", r.content());
+        assert!(
+            p.reports[1].content().starts_with("Shelling in Idlib\n\nMore"),
+            "title not repeated: {}",
+            p.reports[1].content()
+        );
     }
 }

@@ -102,6 +102,22 @@ fn decide(incident: &Incident, agreement: &Agreement, registry: &Registry, trace
     ));
 
     // 2. Place.
+    if let Some(p) = &incident.place {
+        let scope_country = match &agreement.scope {
+            Scope::Country(c) => c.as_str(),
+            Scope::Units { pcodes, .. } | Scope::Polygons { pcodes, .. } => {
+                pcodes.first().map(|c| &c.as_str()[..2]).unwrap_or("SY")
+            }
+        };
+        if p.country() != scope_country {
+            trace.push(format!(
+                "place: not covered: {} lies in {}, outside the agreement's country {scope_country}",
+                p.name,
+                p.country()
+            ));
+            return Decided::Other(Verdict::NotCovered);
+        }
+    }
     match (&agreement.scope, &incident.place) {
         (Scope::Country(c), None) => {
             trace.push(format!("place: in scope: place unknown, and the scope is the whole of {c}"));

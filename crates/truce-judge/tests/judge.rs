@@ -259,3 +259,15 @@ fn property_a_ruling_does_not_depend_on_other_agreements() {
     let _ = judge(&inc, &b, &reg);
     assert_eq!(judge(&inc, &a, &reg), before);
 }
+
+#[test]
+fn an_attack_abroad_is_not_covered_by_a_ceasefire_in_syria() {
+    let mut i = incident("inc-ankara", "2016-12-30T10:00:00Z", SubEventType::Attack, &["rebels"], None);
+    i.place =
+        Some(Place::abroad("Ankara", "TR", truce_model::LatLon::new(39.93, 32.86).ok(), GeoPrecision::Exact).unwrap());
+    let r = judge(&i, &ceasefire(), &registry());
+    assert_eq!(r.verdict, Verdict::NotCovered, "{:#?}", r.trace());
+    let trace = r.trace().join("\n");
+    assert!(trace.contains("place: not covered: Ankara lies in TR"), "{trace}");
+    assert!(r.guarantors.is_empty());
+}

@@ -200,12 +200,33 @@ struct Cluster<'a> {
 
 const HOUR_MS: i64 = 3_600_000;
 
+/// Two mentions of one report that tell the same event: the same resolved
+/// place, the same event type, overlapping times, different sentences.
+fn same_event_retold(head: &Item<'_>, it: &Item<'_>) -> bool {
+    let (MentionKind::Incident { sub_event_type: a }, MentionKind::Incident { sub_event_type: b }) =
+        (&head.mention.kind, &it.mention.kind)
+    else {
+        return false;
+    };
+    let same_place = match (&head.mention.place, &it.mention.place) {
+        (Some(p), Some(q)) => p.name == q.name && p.admin2_pcode == q.admin2_pcode && p.country == q.country,
+        _ => false,
+    };
+    let overlap = match (head.time, it.time) {
+        (Some((f1, t1)), Some((f2, t2))) => f1 <= t2 && f2 <= t1,
+        _ => false,
+    };
+    head.mention.evidence != it.mention.evidence && same_place && a.event_type() == b.event_type() && overlap
+}
+
 /// Whether two incident mentions can be the same event.
 fn compatible(head: &Item<'_>, it: &Item<'_>) -> bool {
-    // Two mentions in one report are two incidents: a report that names two
-    // places ("in Hama and near Damascus") describes two events.
+    // Two mentions in one report are two incidents when they name two places
+    // ("in Hama and near Damascus"); at the same place, on overlapping days and
+    // of one event type, a report is telling one event again (the headline,
+    // then the lead, then a quote).
     if head.report == it.report {
-        return false;
+        return same_event_retold(head, it);
     }
     let places = places_close(head.mention.place.as_ref(), it.mention.place.as_ref());
     // A republished sentence is the same event, unless it is one place of a
@@ -244,7 +265,7 @@ fn compatible(head: &Item<'_>, it: &Item<'_>) -> bool {
 /// governorate) is compatible with anything inside it.
 fn places_close(p: Option<&ResolvedPlace>, q: Option<&ResolvedPlace>) -> Option<bool> {
     let (p, q) = (p?, q?);
-    if p.admin1_pcode != q.admin1_pcode {
+    if p.country != q.country || p.admin1_pcode != q.admin1_pcode {
         return Some(false);
     }
     let km = LatLon::new(p.lat, p.lon).and_then(|x| LatLon::new(q.lat, q.lon).map(|y| x.km_to(y)));
@@ -334,6 +355,10 @@ pub fn incident_id(report: &ReportId, range: &Range<usize>, place: Option<&str>)
 }
 
 fn model_place(p: &ResolvedPlace) -> Option<Place> {
+    if p.country != "SY" {
+        let precision = if p.geo_precision >= 3 { GeoPrecision::Region } else { GeoPrecision::Exact };
+        return Place::abroad(p.name.clone(), &p.country, LatLon::new(p.lat, p.lon).ok(), precision).ok();
+    }
     let code = |s: &str| if s.is_empty() { None } else { PCode::parse(s).ok() };
     let a1 = code(&p.admin1_pcode);
     let a2 = code(&p.admin2_pcode).filter(|c| a1.as_ref().is_none_or(|a| c.within(a)));

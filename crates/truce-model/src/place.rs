@@ -88,6 +88,7 @@ pub struct Place {
     pub point: Option<LatLon>,
     /// How precisely the place is known.
     pub precision: GeoPrecision,
+    country: String,
 }
 
 impl Place {
@@ -107,7 +108,38 @@ impl Place {
         if !nest(&a2, &a1) || !nest(&a3, &a2) || !nest(&a3, &a1) {
             return Err(ModelError::new("place", format!("admin codes do not nest: {a1:?} > {a2:?} > {a3:?}")));
         }
-        Ok(Self { name: name.into(), kind, admin1: a1, admin2: a2, admin3: a3, point, precision })
+        Ok(Self { name: name.into(), kind, admin1: a1, admin2: a2, admin3: a3, point, precision, country: "SY".into() })
+    }
+
+    /// A place outside Syria ("Ankara", "Turkey"): no p-codes, an ISO 3166-1
+    /// alpha-2 country code other than `SY`.
+    pub fn abroad(
+        name: impl Into<String>,
+        country: &str,
+        point: Option<LatLon>,
+        precision: GeoPrecision,
+    ) -> Result<Self, ModelError> {
+        let c = country.trim();
+        if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) || c == "SY" {
+            return Err(ModelError::new("place", format!("{country:?} is not a country code outside Syria")));
+        }
+        let kind = if precision == GeoPrecision::Region { PlaceKind::Country } else { PlaceKind::Settlement };
+        Ok(Self {
+            name: name.into(),
+            kind,
+            admin1: None,
+            admin2: None,
+            admin3: None,
+            point,
+            precision,
+            country: c.into(),
+        })
+    }
+
+    /// ISO 3166-1 alpha-2 code of the country the place lies in (`SY` for every
+    /// gazetteer place).
+    pub fn country(&self) -> &str {
+        &self.country
     }
 
     /// The governorate code.
@@ -137,6 +169,15 @@ mod tests {
         let d = aleppo.km_to(damascus);
         assert!((300.0..320.0).contains(&d), "{d}");
         assert!(LatLon::new(91.0, 0.0).is_err());
+    }
+
+    #[test]
+    fn places_abroad_carry_their_country() {
+        let ankara = Place::abroad("Ankara", "TR", LatLon::new(39.93, 32.86).ok(), GeoPrecision::Exact).unwrap();
+        assert_eq!(ankara.country(), "TR");
+        assert!(ankara.admin1().is_none());
+        assert!(Place::abroad("Aleppo", "SY", None, GeoPrecision::Exact).is_err());
+        assert!(Place::abroad("Nowhere", "turkey", None, GeoPrecision::Exact).is_err());
     }
 
     #[test]

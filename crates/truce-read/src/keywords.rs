@@ -222,7 +222,21 @@ const LISTS: &[(Kw, M, &[&str])] = &[
         ],
     ),
     (Kw::Kidnap, M::Prefix, &["kidnap", "abduct"]),
-    (Kw::AttackWord, M::Word, &["executed", "massacre", "massacred", "shot", "murdered", "assassinated", "tortured"]),
+    (
+        Kw::AttackWord,
+        M::Word,
+        &[
+            "executed",
+            "massacre",
+            "massacred",
+            "shot",
+            "murder",
+            "murdered",
+            "assassination",
+            "assassinated",
+            "tortured",
+        ],
+    ),
     (Kw::KilledWord, M::Word, &["killed", "killing", "dead", "died"]),
     (
         Kw::WarToll,

@@ -7,6 +7,7 @@
 #![allow(clippy::collapsible_if, reason = "nested ifs read as the rule they encode")]
 #![allow(clippy::type_complexity, reason = "short-lived local tuples while loading data")]
 
+mod abroad;
 mod actors;
 mod clean;
 mod csv;
@@ -42,6 +43,7 @@ pub enum ReadError {
 pub struct RefData {
     pub(crate) gaz: gazetteer::Gazetteer,
     pub(crate) reg: actors::Registry,
+    pub(crate) abroad: abroad::Abroad,
     pub(crate) local: jiff::tz::TimeZone,
 }
 
@@ -49,7 +51,12 @@ impl RefData {
     /// Builds the reference data from the files embedded at compile time from `data/`.
     pub fn bundled() -> Result<RefData, ReadError> {
         let local = jiff::tz::TimeZone::get("Asia/Damascus").map_err(|e| ReadError::Data(format!("tz: {e}")))?;
-        Ok(RefData { gaz: gazetteer::Gazetteer::bundled()?, reg: actors::Registry::bundled()?, local })
+        Ok(RefData {
+            gaz: gazetteer::Gazetteer::bundled()?,
+            reg: actors::Registry::bundled()?,
+            abroad: abroad::Abroad::bundled()?,
+            local,
+        })
     }
 
     /// The place names the gazetteer finds in `text`, each with its candidate
@@ -120,8 +127,11 @@ pub struct ResolvedPlace {
     pub lat: f64,
     /// Longitude.
     pub lon: f64,
-    /// 1 exact, 2 near or part of a region, 3 governorate.
+    /// 1 exact, 2 near or part of a region, 3 governorate (or a whole country abroad).
     pub geo_precision: u8,
+    /// ISO 3166-1 alpha-2 country code: `SY` for gazetteer places; another code
+    /// for a place abroad, which has no admin names or p-codes.
+    pub country: String,
 }
 
 /// An actor resolved against the registry.

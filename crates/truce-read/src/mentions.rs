@@ -414,6 +414,7 @@ fn resolved(
         lat: e.lat,
         lon: e.lon,
         geo_precision: precision,
+        country: "SY".into(),
     }
 }
 
@@ -443,6 +444,295 @@ const LOCATIVE: &[&str] = &[
     "hit",
     "bombed",
 ];
+
+/// Words before a name abroad that make it the place of the sentence's event.
+const ABROAD_LOCATIVE: &[&str] = &["in", "near", "at", "outside", "inside", "around"];
+/// Direction words that may stand between the locative and the name ("in southeast Turkey").
+const DIRECTION: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "central",
+    "the",
+];
+/// Words before the locative that make the name something other than the
+/// event's place ("based in Britain", "talks in Geneva").
+const ABROAD_NOT_EVENT: &[&str] = &[
+    "based",
+    "headquartered",
+    "exile",
+    "exiled",
+    "lives",
+    "living",
+    "talks",
+    "meeting",
+    "meetings",
+    "conference",
+    "summit",
+    "negotiations",
+    "negotiators",
+    "envoy",
+    "embassy",
+    "ambassador",
+    "officials",
+    "spoke",
+    "told",
+    "visit",
+    "visited",
+    "visiting",
+    "refugees",
+    "refuge",
+    "shelter",
+    "fled",
+    "hospital",
+    "hospitals",
+    "treated",
+    "treatment",
+    "outlawed",
+    "banned",
+    "prohibited",
+    "ministry",
+    "ministries",
+    "office",
+    "headquarters",
+    "spokesman",
+    "spokeswoman",
+    "court",
+    "parliament",
+    "government",
+    "authorities",
+    "studied",
+    "born",
+    "arrived",
+];
+/// Words after a name abroad that make it a speaker's seat ("officials in Moscow said").
+const ABROAD_SPEAKER: &[&str] = &["said", "says", "told", "announced", "reported", "stated", "claimed", "added"];
+
+/// The token before `i`, skipping up to two direction words ("in northern Syria").
+fn locative_before(ctx: &Ctx, wr: &Range<usize>, start: usize) -> (usize, &'static str) {
+    let mut i = start;
+    while i > wr.start && start - i < 2 && DIRECTION.contains(&lw(ctx, i - 1)) {
+        i -= 1;
+    }
+    let prev = if i > wr.start { lw(ctx, i - 1) } else { "" };
+    (i, ABROAD_LOCATIVE.iter().copied().find(|l| *l == prev).unwrap_or(""))
+}
+
+/// The place abroad a sentence puts its event in: a name abroad after a
+/// locative ("killed in Ankara", "in southeast Turkey").
+fn abroad_in(rd: &RefData, ctx: &Ctx, sent: &Range<usize>) -> Option<ResolvedPlace> {
+    let wr = words_of(ctx, sent);
+    // "in Syria", "in northern Syria": the event is in Syria, whatever else the sentence names.
+    if (wr.clone())
+        .any(|i| &ctx.text[ctx.tokens[i].range.clone()] == "Syria" && !locative_before(ctx, &wr, i).1.is_empty())
+    {
+        return None;
+    }
+    rd.abroad.find(ctx.text, &ctx.tokens, wr.clone()).into_iter().find_map(|h| {
+        let (i, loc) = locative_before(ctx, &wr, h.tokens.start);
+        let prev = if i > wr.start { lw(ctx, i - 1) } else { "" };
+        let before = if i > wr.start + 1 { lw(ctx, i - 2) } else { "" };
+        // "Qatar Red Crescent", "Turkey Foundation": part of a longer name.
+        let next = ctx.tokens.get(h.tokens.end).filter(|_| h.tokens.end < wr.end);
+        let next_word = next.map(|t| &ctx.text[t.range.clone()]).unwrap_or("");
+        let in_name = next.is_some_and(|t| {
+            let prev_tok = &ctx.tokens[h.tokens.end - 1];
+            !prev_tok.punct_after && next_word.chars().next().is_some_and(char::is_uppercase) && t.range.start > 0
+        });
+        if in_name || ABROAD_SPEAKER.contains(&lw(ctx, h.tokens.end)) {
+            return None;
+        }
+        // "in Ankara", "the Turkish city of Gaziantep", or a killing of "Russia's
+        // envoy to Turkey" (an envoy serves abroad).
+        let envoy = prev == "to" && matches!(before, "envoy" | "ambassador" | "embassy");
+        let city_of = prev == "of" && matches!(before, "city" | "town" | "province" | "capital" | "village");
+        (!loc.is_empty() && !ABROAD_NOT_EVENT.contains(&before) || envoy || city_of)
+            .then(|| abroad_place(&rd.abroad.entries[h.entry as usize]))
+    })
+}
+
+/// Titles and name particles before a personal name ("Colonel Fares al-Bayoush").
+const PERSON_TITLES: &[&str] = &[
+    "Colonel",
+    "Col",
+    "General",
+    "Gen",
+    "Brigadier",
+    "Major",
+    "Captain",
+    "Lieutenant",
+    "Sergeant",
+    "President",
+    "Minister",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Sheikh",
+    "Imam",
+    "Abu",
+    "Umm",
+    "Bin",
+    "Ibn",
+    "Prince",
+    "King",
+    "Emir",
+    "Commander",
+    "Spokesman",
+    "Adviser",
+    "Advisor",
+    "Envoy",
+    "Senator",
+];
+
+/// Whether a one-word village match is part of a personal name: after a title
+/// ("Colonel Fares"), or beside another capitalised word with no locative before
+/// it ("Bouthaina Shaaban said", "Omar Mateen"). Villages share many names with people.
+fn in_person_name(rd: &RefData, text: &str, tokens: &[Token], h: &Hit) -> bool {
+    let village =
+        h.cands.iter().all(|&c| matches!(rd.gaz.entries[c as usize].kind, Kind::Community | Kind::Neighbourhood));
+    if h.tokens.len() != 1 || !village {
+        return false;
+    }
+    let word = |i: usize| tokens.get(i).map(|t| &text[t.range.clone()]).unwrap_or("");
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let t0 = h.tokens.start;
+    let prev = if t0 > 0 { word(t0 - 1) } else { "" };
+    if PERSON_TITLES.contains(&prev) {
+        return true;
+    }
+    let lprev = prev.to_ascii_lowercase();
+    if LOCATIVE.contains(&lprev.as_str()) || matches!(lprev.as_str(), "the" | "and" | "of" | "to") {
+        return false;
+    }
+    let joined_prev = t0 > 0 && !tokens[t0 - 1].punct_after && capital(prev);
+    let next = word(h.tokens.end);
+    let joined_next = !tokens[h.tokens.end - 1].punct_after && capital(next) && !tokens[h.tokens.end - 1].hyphen_after;
+    // The neighbour must not be a sentence start or a place word of its own ("Idlib City").
+    (joined_prev && !prev.ends_with('.') || joined_next)
+        && !matches!(
+            next,
+            "City" | "Province" | "Governorate" | "District" | "Airport" | "Military" | "Road" | "Highway"
+        )
+}
+
+/// Capitalised words that follow a locative without naming a place.
+const NOT_PLACE_WORDS: &[&str] = &[
+    "Syria",
+    "Syrian",
+    "Syrians",
+    "President",
+    "Prime",
+    "Minister",
+    "Secretary",
+    "Mr",
+    "Mrs",
+    "General",
+    "Colonel",
+    "Islamic",
+    "State",
+    "The",
+    "A",
+    "An",
+    "U",
+    "US",
+    "UN",
+    "United",
+    "Russian",
+    "Russia",
+    "Turkish",
+    "Iranian",
+    "American",
+    "Western",
+    "Arab",
+    "Kurdish",
+    "Sunni",
+    "Shi",
+    "Shiite",
+    "Shia",
+    "Assad",
+    "Bashar",
+    "September",
+    "October",
+    "November",
+    "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+];
+
+/// Whether the sentence puts something at a place the gazetteer does not know
+/// ("clashed with rebels in Hazrma", "the village of Abu Zandin").
+fn unknown_place_cue(ctx: &Ctx, sent: &Range<usize>) -> bool {
+    let wr = words_of(ctx, sent);
+    (wr.start..wr.end.saturating_sub(1)).any(|i| {
+        let next = &ctx.tokens[i + 1];
+        let w = &ctx.text[next.range.clone()];
+        LOCATIVE[..16].contains(&lw(ctx, i))
+            && w.chars().next().is_some_and(char::is_uppercase)
+            && !NOT_PLACE_WORDS.contains(&w)
+            && !ctx.actors.iter().any(|a| a.range.start <= next.range.start && next.range.end <= a.range.end)
+    })
+}
+
+/// The place abroad of a dateline ("ORLANDO, Fla.", "BRUSSELS —"): the leading
+/// upper-case words of the first paragraph, up to a `/` or `,`.
+fn abroad_dateline(rd: &RefData, text: &str) -> Option<ResolvedPlace> {
+    let head: String = text
+        .split_whitespace()
+        .take_while(|w| w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let first = head.split(['/', ',', '(']).next()?.trim();
+    if first.len() < 3 {
+        return None;
+    }
+    let title: String = first
+        .split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let tokens = tokenize(&title);
+    let hit = rd.abroad.find(&title, &tokens, 0..tokens.len()).into_iter().next()?;
+    (hit.tokens == (0..tokens.len())).then(|| abroad_place(&rd.abroad.entries[hit.entry as usize]))
+}
+
+fn abroad_place(e: &crate::abroad::Entry) -> ResolvedPlace {
+    ResolvedPlace {
+        name: e.name.clone(),
+        admin1: String::new(),
+        admin1_pcode: String::new(),
+        admin2: String::new(),
+        admin2_pcode: String::new(),
+        lat: e.lat,
+        lon: e.lon,
+        geo_precision: if e.is_country { 3 } else { 1 },
+        country: e.country.clone(),
+    }
+}
 
 /// Picks and relates the place of an incident sentence.
 fn sentence_place(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, lc: &Lc) -> Option<PlaceRef> {
@@ -843,6 +1133,15 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
         .into_iter()
         .filter(|h| !actor_hits.iter().any(|a| a.range.start <= h.range.start && h.range.end <= a.range.end))
         .filter(|h| !is_assad(&text[h.range.clone()]))
+        .filter(|h| !in_person_name(rd, text, &tokens, h))
+        .collect();
+    // A name abroad written exactly ("Arbil", "Ankara") is not a loose spelling of a Syrian village.
+    let abroad_hits = rd.abroad.find(text, &tokens, 0..tokens.len());
+    let place_hits: Vec<Hit> = place_hits
+        .into_iter()
+        .filter(|h| {
+            h.exact || !abroad_hits.iter().any(|a| a.tokens.start < h.tokens.end && h.tokens.start < a.tokens.end)
+        })
         .collect();
     let places = resolve_places(rd, place_hits, dateline.as_ref(), &sents);
     let lower = text.to_ascii_lowercase();
@@ -872,7 +1171,12 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
             }
         }
     }
+    // An event abroad: only when the text names no place in Syria, the dateline's place abroad.
+    let doc_abroad = if doc_place.is_none() { abroad_dateline(rd, text) } else { None };
+    let mut last_abroad: Option<ResolvedPlace> = None;
     let mut group: Option<usize> = None;
+    // Mentions made background because they pin no episode (see below).
+    let mut generic: Vec<usize> = Vec::new();
     let mut coded_set = std::collections::HashSet::new();
     let mut shares: std::collections::HashMap<usize, (Option<u32>, Option<u32>)> = Default::default();
     let mut para_end = 0usize;
@@ -890,6 +1194,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
         if new_para {
             para_end = text[s.start..].find('\n').map(|i| s.start + i).unwrap_or(text.len());
             last_place = None;
+            last_abroad = None;
             group = None;
         }
         let times = times::find(&words, &tctx);
@@ -904,6 +1209,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
         let place = sentence_place(rd, &ctx, s, &lc);
         if let Some(p) = &place {
             last_place = Some(p.clone());
+            last_abroad = None;
         }
         let date = time.as_ref().map(|t| t.from().to_zoned_datetime(rd.local.clone()).date()).or(today);
         // Agreement terms.
@@ -978,9 +1284,38 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
                     }
                     continue;
                 }
-                let modality = modality(&lc, time.as_ref(), today, &rd.local);
+                let mut modality = modality(&lc, time.as_ref(), today, &rd.local);
                 let place_here = place.clone();
-                let place = place.or_else(|| last_place.clone()).or_else(|| doc_place.clone()).map(|p| p.resolve(rd));
+                let abroad_here = if place_here.is_none() { abroad_in(rd, &ctx, s) } else { None };
+                // A sentence that pins no episode (no time, no place, no casualty
+                // count: "Hezbollah has been fighting alongside Assad's forces")
+                // tells the war in general: background, not an incident.
+                // Only in narrative text: a coded event record (a few sentences) and
+                // a headline always tell an episode.
+                let narrative = sents.len() >= 6 && !cl.headline.as_ref().is_some_and(|h| h.contains(&s.start));
+                if modality == Modality::Reported
+                    && narrative
+                    && times.is_empty()
+                    && place_here.is_none()
+                    && abroad_here.is_none()
+                    && !deaths.stated
+                    && !deaths.none
+                    && !unknown_place_cue(&ctx, s)
+                {
+                    modality = Modality::Background;
+                    generic.push(mentions.len());
+                }
+                if abroad_here.is_some() {
+                    last_place = None;
+                    last_abroad = abroad_here.clone();
+                }
+                let place = match place.or_else(|| last_place.clone()) {
+                    Some(p) => Some(p.resolve(rd)),
+                    None => last_abroad
+                        .clone()
+                        .or_else(|| doc_place.as_ref().map(|p| p.resolve(rd)))
+                        .or_else(|| doc_abroad.clone()),
+                };
                 let mut m = Mention {
                     kind: MentionKind::Incident { sub_event_type: sub },
                     modality,
@@ -1044,6 +1379,13 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
                 m.fatalities = Some(f.div_ceil(p))
             }
             _ => {}
+        }
+    }
+    // A text whose every incident sentence is general still reports its first one.
+    let reported = |m: &Mention| matches!(m.kind, MentionKind::Incident { .. }) && m.modality == Modality::Reported;
+    if !mentions.iter().any(reported) {
+        if let Some(&i) = generic.first() {
+            mentions[i].modality = Modality::Reported;
         }
     }
     // Fatalities: an explicit "no fatalities" is zero; otherwise what was stated.

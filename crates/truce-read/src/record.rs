@@ -53,6 +53,8 @@ pub struct ExtractRecord {
     pub lon: Option<f64>,
     /// 1..3.
     pub geo_precision: Option<u8>,
+    /// ISO 3166-1 alpha-2 country code of the place (`SY`, or another for an event abroad).
+    pub country: Option<String>,
     /// Actors.
     pub actors: Vec<ExtractActor>,
     /// Deaths.
@@ -86,14 +88,15 @@ pub fn extract_records(report_name: &str, reading: &Reading) -> Vec<ExtractRecor
             sub_event_type: sub_event_type.as_str().to_string(),
             date,
             time_utc,
-            admin1: p.map(|p| p.admin1.clone()),
-            admin2: p.map(|p| p.admin2.clone()),
+            admin1: p.map(|p| p.admin1.clone()).filter(|s| !s.is_empty()),
+            admin2: p.map(|p| p.admin2.clone()).filter(|s| !s.is_empty()),
             location: p.map(|p| p.name.clone()),
-            admin1_pcode: p.map(|p| p.admin1_pcode.clone()),
-            admin2_pcode: p.map(|p| p.admin2_pcode.clone()),
+            admin1_pcode: p.map(|p| p.admin1_pcode.clone()).filter(|s| !s.is_empty()),
+            admin2_pcode: p.map(|p| p.admin2_pcode.clone()).filter(|s| !s.is_empty()),
             lat: p.map(|p| (p.lat * 1e5).round() / 1e5),
             lon: p.map(|p| (p.lon * 1e5).round() / 1e5),
             geo_precision: p.map(|p| p.geo_precision),
+            country: p.map(|p| p.country.clone()),
             actors: m.actors.iter().map(|a| ExtractActor { name: a.name.clone(), inter: a.inter }).collect(),
             fatalities: m.fatalities,
             evidence: ExtractEvidence {
