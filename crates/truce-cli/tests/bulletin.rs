@@ -74,7 +74,22 @@ fn the_30_december_bulletin_lists_the_violations_cites_sources_and_names_the_gua
     let sources = text.split("## Sources").nth(1).unwrap();
     assert!(sources.contains("1. 001_") || sources.contains("1. 000_"), "{sources}");
     assert!(sources.contains("Hama"), "the Hama report is quoted");
-    assert!(text.contains("Referrals: not recorded"));
+    // The violations near Damascus are in the period too (the capital or its countryside).
+    assert!(
+        gov.lines().any(|l| l.starts_with("| Damascus | 1 |") || l.starts_with("| Rural Damascus | 1 |")),
+        "no Damascus-area violation in\n{gov}"
+    );
+    assert!(notable.lines().any(|l| l.contains("Damascus")), "no notable Damascus-area incident in\n{notable}");
+    // The live judge referred each violation to Russia and Turkey over the hotline.
+    let refs = text.split("### Referrals by guarantor").nth(1).unwrap().split("###").next().unwrap();
+    for g in ["Government of Russia (2000-)", "Government of Turkey (2016-)"] {
+        for state in ["referred", "open"] {
+            let line = refs.lines().find(|l| l.starts_with(&format!("| {g}: {state} | "))).unwrap_or_else(|| {
+                panic!("no {g} {state} line in\n{refs}");
+            });
+            assert!(line.starts_with(&format!("| {g}: {state} | 3 | 0 | 3 |")), "{line}");
+        }
+    }
     assert!(text.contains("As of 2016-12-30T22:00:00Z") && text.contains("sy-ceasefire-2016-12-30 v1"));
 }
 

@@ -247,7 +247,7 @@ impl Engine {
                 })
                 .to_string();
                 let hash = crate::browse::digest(&body);
-                incidents.push(DerivedIncident { id: id.clone(), body, hash, time_from: t });
+                incidents.push(DerivedIncident { id: id.clone(), body, hash, time_from: t, export: None });
                 let rbody = serde_json::json!({ "incident": { "id": id }, "agreement": { "key": "sy-ceasefire-2016-12-30", "version": 1 },
                     "verdict": verdict, "responsible": [], "guarantors": [], "confidence": 0.5, "trace": ["synthetic"] })
                 .to_string();
@@ -258,6 +258,7 @@ impl Engine {
                     verdict: verdict.into(),
                     hash: crate::browse::digest(&rbody),
                     body: rbody,
+                    guarantors: None,
                 });
             }
             self.store.record_derived(&incidents, &rulings, now).await?;

@@ -1,7 +1,7 @@
 //! Bulletins: the engine resolves the cut-offs (default 00:00 in the
 //! agreement's zone), replays what was known at the cut-off with
-//! [`Engine::judge`], collects referrals, and hands everything to the pure
-//! builder in `truce_tell::bulletin`.
+//! [`Engine::judge`], collects the hotline's referrals with their recorded
+//! state, and hands everything to the pure builder in `truce_tell::bulletin`.
 
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
@@ -106,8 +106,22 @@ impl Engine {
                 }
             })
             .collect();
-        // The hotline's referrals are not in main yet: the bulletin says "not recorded".
-        let referrals: Option<Vec<ReferralLine>> = None;
+        // The hotline's referrals under the chosen agreements; the builder keeps
+        // those of the violations it counts.
+        let mut lines = Vec::new();
+        for d in &chosen {
+            for r in self.referrals_under(d.agreement.key().as_str()).await? {
+                let changed = [Some(r.created_at), r.acked_at, r.escalated_at].into_iter().flatten().max();
+                lines.push(ReferralLine {
+                    state: r.state().to_owned(),
+                    changed_at: changed.unwrap_or(r.created_at).to_string(),
+                    agreement: r.agreement_key,
+                    incident_id: r.incident_id,
+                    guarantor: r.summary.guarantor_name,
+                });
+            }
+        }
+        let referrals = Some(lines);
         // The coordination centre's ledger for the period's days.
         let first = previous.to_zoned_datetime(tz.clone()).date();
         let ledger_line = |e: &truce_store::LedgerRow| {

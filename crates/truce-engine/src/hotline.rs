@@ -195,6 +195,11 @@ impl Engine {
         self.store.referrals(guarantor, limit).await?.into_iter().map(referral).collect()
     }
 
+    /// Every referral under one agreement, by incident and guarantor.
+    pub async fn referrals_under(&self, agreement: &str) -> Result<Vec<Referral>, EngineError> {
+        self.store.referrals_for_agreement(agreement).await?.into_iter().map(referral).collect()
+    }
+
     /// One referral.
     pub async fn referral(&self, id: &str) -> Result<Option<Referral>, EngineError> {
         self.store.referral(id).await?.map(referral).transpose()

@@ -196,7 +196,8 @@ impl Engine {
                 .map(|i| {
                     let body = serde_json::to_string(i).unwrap_or_default();
                     let time_from = i.time_utc[0].parse::<Timestamp>().map_or(0, |t| t.as_millisecond());
-                    DerivedIncident { id: i.id.clone(), hash: hash(&body), body, time_from }
+                    let export = Some(crate::export::export_parts(i));
+                    DerivedIncident { id: i.id.clone(), hash: hash(&body), body, time_from, export }
                 })
                 .collect();
             let rulings: Vec<DerivedRuling> = analysis
@@ -213,6 +214,7 @@ impl Engine {
                         verdict: r.verdict.clone(),
                         hash: hash(&body),
                         body,
+                        guarantors: Some(r.guarantors.join("; ")),
                     }
                 })
                 .collect();

@@ -168,3 +168,52 @@ async fn the_ledger_counts_local_truces_and_aid_per_governorate() {
         assert_eq!((mar.admin1_pcode.as_str(), mar.aid.get("delivered")), ("unknown", Some(&1)));
     }
 }
+
+#[tokio::test]
+async fn the_bulletin_counts_referrals_by_guarantor_and_state() {
+    for db in TestDb::both().await {
+        let e = engine(&db).await;
+        e.load_examples().await.unwrap();
+        let req = truce_engine::BulletinRequest {
+            agreement: Some("sy-ceasefire-2016-12-30".into()),
+            date: "2016-12-30".parse().unwrap(),
+            cutoff: Some("22:00".parse().unwrap()),
+            tz: Some("UTC".into()),
+        };
+        // Judged but not yet referred: the table is there and empty.
+        e.judge(&JudgeRequest::default()).await.unwrap();
+        let before = e.bulletin(&req).await.unwrap();
+        assert_eq!(before.content.sections[0].referrals, Some(Vec::new()), "{}", db.url);
+        let (_, created) = e.judge_and_refer().await.unwrap();
+        assert!(!created.is_empty(), "{}: the violations are referred", db.url);
+        // Turkey acknowledges one case; the rest pass their deadline and escalate.
+        let turkey = created.iter().find(|r| r.summary.guarantor_name.contains("Turkey")).unwrap();
+        e.acknowledge(&turkey.id, "turkey-desk").await.unwrap().unwrap();
+        let later = truce_engine::Engine::now() + jiff::SignedDuration::from_hours(2);
+        let escalated = e.escalate_due_at(later).await.unwrap();
+        assert_eq!(escalated.len(), created.len() - 1, "{}", db.url);
+        let b = e.bulletin(&req).await.unwrap();
+        let sec = &b.content.sections[0];
+        let rows = sec.referrals.as_ref().unwrap();
+        let get = |label: &str| {
+            rows.iter().find(|r| r.label == label).unwrap_or_else(|| panic!("{}: no {label:?} in {rows:#?}", db.url))
+        };
+        let violations = sec.violations.period;
+        for g in ["Government of Russia (2000-)", "Government of Turkey (2016-)"] {
+            let referred = get(&format!("{g}: referred"));
+            assert_eq!(referred.period, violations, "{}: each violation of the period is referred to {g}", db.url);
+            assert!(referred.total >= referred.period && referred.total >= referred.previous);
+            let states: u32 =
+                ["acknowledged", "open", "escalated"].iter().map(|s| get(&format!("{g}: {s}")).total).sum();
+            assert_eq!(states, referred.total, "{}: every referral is in one state", db.url);
+        }
+        assert_eq!(get("Government of Turkey (2016-): acknowledged").total, 1);
+        assert_eq!(get("Government of Russia (2000-): acknowledged").total, 0);
+        assert_eq!(get("Government of Russia (2000-): open").total, 0);
+        assert!(sec.referral_states_at.is_some());
+        // Every format shows the table.
+        let md = String::from_utf8(truce_engine::render_bulletin(&b, truce_engine::BulletinFormat::Md)).unwrap();
+        assert!(md.contains("| Government of Turkey (2016-): acknowledged | 1 | 0 | 1 |"), "{md}");
+        e.close().await;
+    }
+}

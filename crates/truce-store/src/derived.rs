@@ -30,6 +30,20 @@ pub struct DerivedIncident {
     pub hash: String,
     /// Start of the incident's time (Unix milliseconds), for ordering.
     pub time_from: i64,
+    /// Export fields encoded from the body by the engine, kept beside it so
+    /// an export need not parse the body; `None` exports from the body.
+    pub export: Option<ExportParts>,
+}
+
+/// An incident's export fields, encoded by the engine (opaque to the store).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportParts {
+    /// The encoding's version; an export uses the parts only at its own version.
+    pub version: i64,
+    /// What comes before the ruling's fields.
+    pub head: String,
+    /// What comes after them.
+    pub tail: String,
 }
 
 /// A derived ruling to record.
@@ -47,6 +61,9 @@ pub struct DerivedRuling {
     pub body: String,
     /// SHA-256 of the body.
     pub hash: String,
+    /// The guarantors the ruling names, joined with `; ` (for exports);
+    /// `None` exports read them from the body.
+    pub guarantors: Option<String>,
 }
 
 /// What [`Store::record_derived`] changed.
@@ -139,6 +156,9 @@ impl Store {
                     .bind(&i.hash)
                     .bind(i.time_from)
                     .bind(now.as_millisecond())
+                    .bind(i.export.as_ref().map(|e| e.version))
+                    .bind(i.export.as_ref().map(|e| e.head.as_str()))
+                    .bind(i.export.as_ref().map(|e| e.tail.as_str()))
                     .execute(&mut *tx)
                     .await?;
                 append_entry!(tx, sql, head, &NewEvent::new(kind, i.id.clone(), i.body.clone()), now);
@@ -162,6 +182,7 @@ impl Store {
                     .bind(&r.body)
                     .bind(&r.hash)
                     .bind(now.as_millisecond())
+                    .bind(r.guarantors.as_deref())
                     .execute(&mut *tx)
                     .await?;
                 let entity = format!("{}@{}", r.incident_id, r.agreement_key);

@@ -17,6 +17,7 @@ struct HotlineSql {
     escalate: &'static str,
     message_insert: &'static str,
     messages: &'static str,
+    by_agreement: &'static str,
 }
 
 macro_rules! hotline_queries {
@@ -30,6 +31,7 @@ macro_rules! hotline_queries {
             escalate: include_str!(concat!("queries/", $dir, "/hotline/escalate.sql")),
             message_insert: include_str!(concat!("queries/", $dir, "/hotline/message_insert.sql")),
             messages: include_str!(concat!("queries/", $dir, "/hotline/messages.sql")),
+            by_agreement: include_str!(concat!("queries/", $dir, "/hotline/by_agreement.sql")),
         }
     };
 }
@@ -164,6 +166,14 @@ impl Store {
         let q = self.hotline_sql();
         on_backend!(self, pool, _sql => {
             Ok(sqlx::query_as(q.list).bind(guarantor).bind(i64::from(limit)).fetch_all(pool).await?)
+        })
+    }
+
+    /// Every referral under one agreement, by incident and guarantor (for bulletins).
+    pub async fn referrals_for_agreement(&self, agreement_key: &str) -> Result<Vec<ReferralRow>, StoreError> {
+        let q = self.hotline_sql();
+        on_backend!(self, pool, _sql => {
+            Ok(sqlx::query_as(q.by_agreement).bind(agreement_key).fetch_all(pool).await?)
         })
     }
 

@@ -30,7 +30,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use truce_model::{Report, ReportId};
 
 pub use audit::{ChainBreak, ChainReport, NewEvent};
-pub use derived::{AgreementRow, DerivedIncident, DerivedRuling, Recorded};
+pub use derived::{AgreementRow, DerivedIncident, DerivedRuling, ExportParts, Recorded};
 pub use error::StoreError;
 pub use ledger::{Ledger, LedgerRow};
 
@@ -273,5 +273,5 @@ pub fn redact(url: &str) -> String {
 }
 pub use access::UserRow;
 pub use browse::{BBox, CellRow, FacetRow, IncidentFilter, IncidentRow, ReportHitRow, ReportMetaRow, RulingRow};
-pub use export::{ExportFilter, ExportIncident, ExportRuling};
+pub use export::{ExportCsvIncident, ExportCsvRuling, ExportFilter, ExportIncident, ExportRuling};
 pub use hotline::{MessageRow, NewReferral, ReferralRow};

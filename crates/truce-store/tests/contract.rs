@@ -202,6 +202,7 @@ async fn derived_state_records_only_changes_each_with_an_event() {
             body: format!("{{\"h\":\"{hash}\"}}"),
             hash: hash.into(),
             time_from: 0,
+            export: None,
         };
         let rul = |verdict: &str| DerivedRuling {
             incident_id: "inc-1".into(),
@@ -210,6 +211,7 @@ async fn derived_state_records_only_changes_each_with_an_event() {
             verdict: verdict.into(),
             body: format!("{{\"v\":\"{verdict}\"}}"),
             hash: verdict.into(),
+            guarantors: None,
         };
         let r = store.record_derived(&[inc("x")], &[rul("violation")], now()).await.unwrap();
         assert_eq!(r, Recorded { incidents_new: 1, rulings_new: 1, ..Recorded::default() });
@@ -220,6 +222,44 @@ async fn derived_state_records_only_changes_each_with_an_event() {
         assert_eq!(store.derived_counts().await.unwrap(), (1, 1));
         let chain = store.verify_chain().await.unwrap();
         assert_eq!((chain.entries, chain.first_break), (4, None));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn csv_exports_read_the_recorded_parts_and_fall_back_to_the_body() {
+    use truce_store::{DerivedIncident, DerivedRuling, ExportFilter, ExportParts};
+    each_store(async |store, _| {
+        let inc = |id: &str, version: Option<i64>| DerivedIncident {
+            id: id.into(),
+            body: format!("{{\"id\":\"{id}\"}}"),
+            hash: id.into(),
+            time_from: 0,
+            export: version.map(|version| ExportParts { version, head: format!("{id},"), tail: "2,".into() }),
+        };
+        let rul = |id: &str, guarantors: Option<&str>| DerivedRuling {
+            incident_id: id.into(),
+            agreement_key: "a".into(),
+            agreement_version: 1,
+            verdict: "violation".into(),
+            body: "{\"guarantors\":[\"R\"]}".into(),
+            hash: id.into(),
+            guarantors: guarantors.map(str::to_owned),
+        };
+        let incidents = [inc("i1", Some(1)), inc("i2", None), inc("i3", Some(0))];
+        let rulings = [rul("i1", Some("R; T")), rul("i2", None)];
+        store.record_derived(&incidents, &rulings, now()).await.unwrap();
+        let page = store.export_csv_page(&ExportFilter::default(), "", 10, 1).await.unwrap();
+        let got: Vec<(&str, Option<&str>, bool)> =
+            page.iter().map(|r| (r.id.as_str(), r.ex_head.as_deref(), r.body.is_some())).collect();
+        assert_eq!(got, [("i1", Some("i1,"), false), ("i2", None, true), ("i3", Some("i3,"), true)]);
+        assert_eq!(page[0].ex_tail.as_deref(), Some("2,"));
+        let rs = store.export_csv_rulings_range("i1", "i3", None).await.unwrap();
+        let got: Vec<(&str, Option<&str>, bool)> =
+            rs.iter().map(|r| (r.incident_id.as_str(), r.ex_guarantors.as_deref(), r.body.is_some())).collect();
+        assert_eq!(got, [("i1", Some("R; T"), false), ("i2", None, true)]);
+        let after = store.export_csv_page(&ExportFilter::default(), "i1", 1, 1).await.unwrap();
+        assert_eq!(after.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["i2"]);
     })
     .await;
 }

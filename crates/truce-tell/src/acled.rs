@@ -69,7 +69,8 @@ pub struct RulingSummary {
     pub responsible: Vec<String>,
 }
 
-fn verdict_rank(v: &str) -> u8 {
+/// How serious a verdict is for choosing the row's ruling: 0 is the most.
+pub fn verdict_rank(v: &str) -> u8 {
     match v {
         "violation" => 0,
         "excluded_party" => 1,
@@ -325,7 +326,7 @@ fn needs_quotes(s: &str) -> bool {
     s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
 }
 
-fn write_field<W: Write>(w: &mut W, s: &str) -> io::Result<()> {
+fn write_field<W: Write + ?Sized>(w: &mut W, s: &str) -> io::Result<()> {
     if needs_quotes(s) {
         w.write_all(b"\"")?;
         w.write_all(s.replace('"', "\"\"").as_bytes())?;
@@ -343,6 +344,64 @@ pub fn write_record<W: Write, S: AsRef<str>>(w: &mut W, fields: &[S]) -> io::Res
         }
         write_field(w, f.as_ref())?;
     }
+    w.write_all(b"\n")
+}
+
+/// The encoding of [`CsvParts`]; stored parts of another version are not used.
+pub const CSV_PARTS_VERSION: i64 = 1;
+
+/// The fields of an incident's row that do not depend on its rulings or on
+/// when it was recorded, CSV-encoded: `head` is `event_id_cnty` … `tags`,
+/// each followed by a comma; `tail` is `corroboration,source_spans`. The row
+/// is `head`, `timestamp`, the ruling's `verdict,agreement,guarantors`, then
+/// `tail` (see [`write_row_from_parts`]), byte for byte what
+/// [`AcledRow::from_incident`] and [`write_record`] write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvParts {
+    /// Fields 1–30, each with its comma.
+    pub head: String,
+    /// The last two fields, comma-separated, no line end.
+    pub tail: String,
+}
+
+const TIMESTAMP: usize = 30;
+const TAIL: usize = ACLED_COLUMNS.len() + 3;
+
+/// Encodes an incident's [`CsvParts`].
+pub fn csv_parts(i: &IncidentRecord) -> CsvParts {
+    let row = AcledRow::from_incident(i, &[], None);
+    let mut head = Vec::with_capacity(512);
+    for f in &row.fields[..TIMESTAMP] {
+        let _ = write_field(&mut head, f);
+        head.push(b',');
+    }
+    let mut tail = Vec::with_capacity(128);
+    let _ = write_record(&mut tail, &row.fields[TAIL..]);
+    tail.pop();
+    // Both were written from `&str`s and ASCII separators only.
+    CsvParts { head: String::from_utf8(head).unwrap_or_default(), tail: String::from_utf8(tail).unwrap_or_default() }
+}
+
+/// Writes one row from an incident's stored parts, the time it was last
+/// recorded, and its primary ruling's verdict, agreement and guarantors
+/// (joined with `; `).
+pub fn write_row_from_parts<W: Write>(
+    w: &mut W,
+    parts: (&str, &str),
+    updated_at: Option<Timestamp>,
+    ruling: Option<(&str, &str, &str)>,
+) -> io::Result<()> {
+    w.write_all(parts.0.as_bytes())?;
+    if let Some(t) = updated_at {
+        write!(w, "{}", t.as_second())?;
+    }
+    let (verdict, agreement, guarantors) = ruling.unwrap_or(("", "", ""));
+    for f in [verdict, agreement, guarantors] {
+        w.write_all(b",")?;
+        write_field(w, f)?;
+    }
+    w.write_all(b",")?;
+    w.write_all(parts.1.as_bytes())?;
     w.write_all(b"\n")
 }
 
@@ -511,6 +570,28 @@ mod tests {
         let again = AcledRow::from_incident(&back, &[], None);
         for c in ACLED_COLUMNS.iter().chain(&EXTRA_COLUMNS[..4]) {
             assert_eq!(again.get(c), row.get(c), "column {c}");
+        }
+    }
+
+    #[test]
+    fn rows_from_stored_parts_are_byte_for_byte_the_rows_from_records() {
+        let r = RulingSummary {
+            agreement: "sy-ceasefire-2016-12-30".into(),
+            verdict: "violation".into(),
+            guarantors: vec!["Russia, the Federation".into(), "Turkey".into()],
+            responsible: vec![],
+        };
+        let parts = csv_parts(&incident());
+        let at = Timestamp::from_millisecond(1_483_052_400_123).ok();
+        for (rulings, at) in [(vec![r.clone()], at), (vec![], None), (vec![r], None)] {
+            let mut want = Vec::new();
+            write_record(&mut want, &AcledRow::from_incident(&incident(), &rulings, at).fields).unwrap();
+            let g = rulings.first().map(|r| r.guarantors.join("; "));
+            let ruling =
+                rulings.first().map(|r| (r.verdict.as_str(), r.agreement.as_str(), g.as_deref().unwrap_or("")));
+            let mut got = Vec::new();
+            write_row_from_parts(&mut got, (&parts.head, &parts.tail), at, ruling).unwrap();
+            assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
         }
     }
 

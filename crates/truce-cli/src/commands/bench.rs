@@ -23,11 +23,14 @@ pub enum Cmd {
         #[arg(long, default_value_t = 3)]
         rounds: u32,
     },
-    /// Rows per second and peak memory for each export format over generated incidents in SQLite.
+    /// Rows per second and peak memory for each export format over generated incidents in SQLite and PostgreSQL.
     Export {
         /// How many generated incidents.
         #[arg(long, default_value_t = 1_000_000)]
         incidents: usize,
+        /// PostgreSQL server to create a scratch database on; `none` to skip.
+        #[arg(long, default_value = "postgres://root@127.0.0.1:5432/test")]
+        postgres: String,
     },
     /// p50/p99 latency and requests/s of the API over loopback (incidents page, map
     /// clusters, GeoJSON) and hotline delivery from report upload to SSE event.
@@ -85,17 +88,18 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
             println!("reference data built in {refdata:.3} s; peak memory {peak}");
             Ok(Outcome::Ok)
         }
-        Cmd::Export { incidents } => {
+        Cmd::Export { incidents, postgres } => {
+            let pg = (postgres != "none").then_some(postgres.as_str());
             eprintln!("bench export: recording {incidents} generated incidents…");
-            let figures = truce_engine::bench_export(incidents).await?;
+            let figures = truce_engine::bench_export(incidents, pg).await?;
             println!(
-                "{:<12} {:>10} {:>9} {:>12} {:>10} {:>11}",
+                "{:<20} {:>10} {:>9} {:>12} {:>10} {:>11}",
                 "bench", "rows", "seconds", "rows/s", "MB out", "peak MiB"
             );
             for f in figures {
                 let peak = f.peak_mib.map_or_else(|| "n/a".to_owned(), |m| format!("{m:.1}"));
                 println!(
-                    "{:<12} {:>10} {:>9.2} {:>12.0} {:>10.1} {:>11}",
+                    "{:<20} {:>10} {:>9.2} {:>12.0} {:>10.1} {:>11}",
                     f.what,
                     f.rows,
                     f.seconds,

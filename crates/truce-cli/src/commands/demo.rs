@@ -52,13 +52,14 @@ pub async fn run(args: Args) -> anyhow::Result<Outcome> {
         println!("  {what:<14}{}  {}", &i.id[..12], i.name);
     }
     eprintln!("demo: reading, merging and judging…");
-    let analysis = engine.judge(&truce_engine::JudgeRequest::default()).await?;
+    let (analysis, referred) = engine.judge_and_refer().await?;
     let violations: Vec<_> = analysis.rulings.iter().filter(|r| r.verdict == "violation").collect();
     println!(
-        "  judged: {} incidents, {} rulings, {} violations",
+        "  judged: {} incidents, {} rulings, {} violations; {} new referrals to guarantors",
         analysis.incidents.len(),
         analysis.rulings.len(),
-        violations.len()
+        violations.len(),
+        referred.len()
     );
     for r in violations.iter().take(8) {
         println!(

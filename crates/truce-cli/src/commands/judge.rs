@@ -1,4 +1,5 @@
 //! `truce judge [--as-of T] [--agreement KEY] --jsonl`: one JSON object per ruling.
+//! A live run also refers its violations to their guarantors (the hotline).
 
 use std::io::Write;
 
@@ -33,6 +34,8 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<Outcome> {
         .transpose()?;
     let engine = super::open(&config).await?;
     let analysis = engine.judge(&JudgeRequest { as_of, agreement: args.agreement.clone() }).await?;
+    // A live run refers its violations to the guarantors (the hotline); a replay records nothing.
+    let referred = if analysis.recorded.is_some() { Some(engine.refer(&analysis.rulings).await?.len()) } else { None };
     engine.close().await;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -59,8 +62,12 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<Outcome> {
             || "replay: nothing recorded".to_owned(),
             |r| {
                 format!(
-                    "recorded {} new and {} changed incidents, {} new and {} changed rulings",
-                    r.incidents_new, r.incidents_changed, r.rulings_new, r.rulings_changed
+                    "recorded {} new and {} changed incidents, {} new and {} changed rulings, {} new referrals",
+                    r.incidents_new,
+                    r.incidents_changed,
+                    r.rulings_new,
+                    r.rulings_changed,
+                    referred.unwrap_or(0)
                 )
             },
         );

@@ -75,7 +75,8 @@ pub struct BulletinInput<'a> {
     pub reports: usize,
     /// The rules' version.
     pub rule_version: String,
-    /// Referrals, when the hotline records them; `None` prints "not recorded".
+    /// The hotline's referrals under the covered agreements, with their
+    /// state as recorded; `None` prints "not recorded".
     pub referrals: Option<Vec<ReferralLine>>,
     /// Local agreements in the period, one line each; `None` prints "not recorded".
     pub local_agreements: Option<Vec<String>>,
@@ -83,20 +84,24 @@ pub struct BulletinInput<'a> {
     pub aid_deliveries: Option<Vec<String>>,
 }
 
-/// A referral to a guarantor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One referral of a case (incident, agreement) to one guarantor.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferralLine {
     /// The agreement referred under.
     pub agreement: String,
-    /// Guarantor name.
+    /// The incident referred.
+    pub incident_id: String,
+    /// Guarantor name, as rulings give it.
     pub guarantor: String,
-    /// Referrals sent in the period.
-    pub sent: u32,
-    /// Acknowledged.
-    pub acknowledged: u32,
-    /// Past their deadline without acknowledgement.
-    pub overdue: u32,
+    /// Its state: [`REFERRAL_STATES`] after `referred`.
+    pub state: String,
+    /// Its latest change (creation, acknowledgement or escalation), RFC 3339 UTC.
+    pub changed_at: String,
 }
+
+/// The rows each guarantor gets in a bulletin's referral table, in order:
+/// every referral, then each state (a referral is in exactly one).
+pub const REFERRAL_STATES: [&str; 4] = ["referred", "acknowledged", "open", "escalated"];
 
 /// A figure: this period, the previous one, and since the agreement began.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -172,8 +177,14 @@ pub struct Section {
     pub by_guarantor: Vec<Row>,
     /// Guarantors to act in the period (role `guarantee`).
     pub guarantors_to_act: Vec<String>,
-    /// Referrals by guarantor; `None` when the hotline records none.
-    pub referrals: Option<Vec<ReferralLine>>,
+    /// Referrals of the violations counted above, by guarantor: for each,
+    /// one row per entry of [`REFERRAL_STATES`] (`<guarantor>: <state>`),
+    /// counted by the incident's period like the other figures; `None` when
+    /// the store keeps no referrals.
+    pub referrals: Option<Vec<Row>>,
+    /// The referral states shown are as recorded up to this time (the
+    /// latest change among them, RFC 3339 UTC); `None` when there are none.
+    pub referral_states_at: Option<String>,
     /// Violations per day since the agreement began.
     pub per_day: Vec<DayCount>,
     /// The period's located incidents.
@@ -447,6 +458,42 @@ pub fn build(input: &BulletinInput<'_>) -> Content {
                 notable_rulings.push((*r, *t));
             }
         }
+        // Referrals of the violations counted here, placed in the incident's period.
+        let violation_period: BTreeMap<&str, u8> = mine
+            .iter()
+            .filter(|(r, _)| r.verdict == "violation")
+            .map(|(r, t)| (r.incident.id.as_str(), which(*t)))
+            .collect();
+        let mut referral_states_at: Option<&str> = None;
+        let referrals = input.referrals.as_ref().map(|lines| {
+            let mut by: BTreeMap<&str, BTreeMap<&str, Row>> = BTreeMap::new();
+            for l in lines.iter().filter(|l| l.agreement == a.key) {
+                let Some(w) = violation_period.get(l.incident_id.as_str()) else { continue };
+                referral_states_at = referral_states_at.max(Some(l.changed_at.as_str()));
+                let rows = by.entry(l.guarantor.as_str()).or_default();
+                for state in ["referred", l.state.as_str()] {
+                    let row = rows.entry(state).or_default();
+                    match w {
+                        0 => row.period += 1,
+                        1 => row.previous += 1,
+                        _ => {}
+                    }
+                    row.total += 1;
+                }
+            }
+            let mut out = Vec::new();
+            for (g, mut rows) in by {
+                for state in REFERRAL_STATES {
+                    let row = rows.remove(state).unwrap_or_default();
+                    out.push(Row { label: format!("{g}: {state}"), ..row });
+                }
+                // A state outside the known four still shows rather than vanishing.
+                for (state, row) in rows {
+                    out.push(Row { label: format!("{g}: {state}"), ..row });
+                }
+            }
+            out
+        });
         // Every day from the agreement's start to the cut-off, zeros included.
         let mut per_day = Vec::new();
         let first = start.max(input.cutoff.checked_sub(jiff::SignedDuration::from_hours(24 * 365)).unwrap_or(start));
@@ -559,7 +606,8 @@ pub fn build(input: &BulletinInput<'_>) -> Content {
             by_responsible: resp.rows(),
             by_guarantor: guar.rows(),
             guarantors_to_act: to_act.into_iter().collect(),
-            referrals: input.referrals.as_ref().map(|v| v.iter().filter(|r| r.agreement == a.key).cloned().collect()),
+            referrals,
+            referral_states_at: referral_states_at.map(str::to_owned),
             per_day,
             points,
             by_pcode,
@@ -655,6 +703,15 @@ fn not_recorded<T>(v: &Option<Vec<T>>, what: &str) -> Option<String> {
     }
 }
 
+/// What the referral table counts, and when its states were last recorded.
+fn referral_note(sec: &Section) -> String {
+    format!(
+        "Hotline referrals of the violations above, one per guarantor named, counted by the incident's period; \
+         states as recorded up to {}.",
+        sec.referral_states_at.as_deref().unwrap_or("-")
+    )
+}
+
 const MARK: &str = "truce-bulletin:";
 
 fn embedded_json(b: &Bulletin) -> String {
@@ -731,17 +788,14 @@ fn render_md(b: &Bulletin) -> String {
         table_md(&mut s, "responsible", &sec.by_responsible);
         let _ = writeln!(s, "### By guarantor\n");
         table_md(&mut s, "guarantor", &sec.by_guarantor);
-        let _ = writeln!(s, "### Referrals\n");
+        let _ = writeln!(s, "### Referrals by guarantor\n");
         match not_recorded(&sec.referrals, "Referrals") {
             Some(t) => {
                 let _ = writeln!(s, "{t}\n");
             }
             None => {
-                let _ = writeln!(s, "| guarantor | sent | acknowledged | overdue |\n|---|---:|---:|---:|");
-                for r in sec.referrals.iter().flatten() {
-                    let _ = writeln!(s, "| {} | {} | {} | {} |", r.guarantor, r.sent, r.acknowledged, r.overdue);
-                }
-                s.push('\n');
+                let _ = writeln!(s, "{}\n", referral_note(sec));
+                table_md(&mut s, "guarantor: state", sec.referrals.as_deref().unwrap_or_default());
             }
         }
         let _ = writeln!(s, "### Violations per day\n");
@@ -861,24 +915,14 @@ fn render_html(b: &Bulletin) -> String {
         table_html(&mut s, "responsible", &sec.by_responsible);
         s.push_str("<h3>By guarantor</h3>\n");
         table_html(&mut s, "guarantor", &sec.by_guarantor);
-        s.push_str("<h3>Referrals</h3>\n");
+        s.push_str("<h3>Referrals by guarantor</h3>\n");
         match not_recorded(&sec.referrals, "Referrals") {
             Some(t) => {
                 let _ = writeln!(s, "<p>{}</p>", xml(&t));
             }
             None => {
-                s.push_str("<table><tr><th>guarantor</th><th>sent</th><th>acknowledged</th><th>overdue</th></tr>");
-                for r in sec.referrals.iter().flatten() {
-                    let _ = write!(
-                        s,
-                        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                        xml(&r.guarantor),
-                        r.sent,
-                        r.acknowledged,
-                        r.overdue
-                    );
-                }
-                s.push_str("</table>\n");
+                let _ = writeln!(s, "<p>{}</p>", xml(&referral_note(sec)));
+                table_html(&mut s, "guarantor: state", sec.referrals.as_deref().unwrap_or_default());
             }
         }
         s.push_str("<h3>Notable incidents</h3>\n<ol>");
@@ -995,20 +1039,12 @@ fn render_pdf(b: &Bulletin) -> Vec<u8> {
         table(&mut d, "responsible", &sec.by_responsible);
         d.heading("By guarantor", 10.0);
         table(&mut d, "guarantor", &sec.by_guarantor);
-        d.heading("Referrals", 10.0);
+        d.heading("Referrals by guarantor", 10.0);
         match not_recorded(&sec.referrals, "Referrals") {
             Some(t) => d.para(&t, 9.0, 0.0),
             None => {
-                for r in sec.referrals.iter().flatten() {
-                    d.para(
-                        &format!(
-                            "{}: {} sent, {} acknowledged, {} overdue",
-                            r.guarantor, r.sent, r.acknowledged, r.overdue
-                        ),
-                        9.0,
-                        0.0,
-                    );
-                }
+                d.para(&referral_note(sec), 9.0, 0.0);
+                table(&mut d, "guarantor: state", sec.referrals.as_deref().unwrap_or_default());
             }
         }
         d.heading("Notable incidents", 10.0);
