@@ -145,17 +145,17 @@ impl Engine {
         Ok(Some((row, rulings)))
     }
 
-    /// Incidents in `bbox` counted per grid cell of `cell` degrees.
+    /// Incidents in `bbox` counted per grid cell of `2 / 2^zoom` degrees (zoom 0–14).
     pub async fn incident_cells(
         &self,
         filter: &IncidentFilter,
         bbox: BBox,
-        cell: f64,
+        zoom: u8,
     ) -> Result<Vec<CellRow>, EngineError> {
-        if !(cell.is_finite() && cell > 0.0) {
-            return Err(EngineError::User(format!("cell size {cell}: expected a positive number of degrees")));
+        if zoom > 14 {
+            return Err(EngineError::User(format!("zoom {zoom}: expected 0 to 14")));
         }
-        Ok(self.store.incident_cells(filter, bbox, cell).await?)
+        Ok(self.store.incident_cells(filter, bbox, zoom).await?)
     }
 
     /// A page of recorded rulings.

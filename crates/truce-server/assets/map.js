@@ -1,6 +1,9 @@
 // The map: governorate and district boundaries (bundled GeoJSON) drawn as SVG
 // in an equirectangular projection, with incident clusters from the server's
 // grid (/api/v1/map/clusters), so 100,000 incidents stay a few hundred circles.
+// Offline by default; when the deployment configures a tile URL template
+// (data-tiles, `{z}/{x}/{y}`), Web Mercator tiles are drawn under the
+// boundaries, each placed by its corners so it lines up with this projection.
 "use strict";
 (function () {
   const svg = document.getElementById("map");
@@ -17,8 +20,39 @@
   }
   fit();
   const px = (lon, lat) => [((lon - view.w) / (view.e - view.w)) * W, ((view.n - lat) / (view.n - view.s)) * H];
-  const gBase = document.createElementNS(NS, "g"), gDots = document.createElementNS(NS, "g");
-  svg.appendChild(gBase); svg.appendChild(gDots);
+  const gTiles = document.createElementNS(NS, "g"), gBase = document.createElementNS(NS, "g"), gDots = document.createElementNS(NS, "g");
+  gTiles.setAttribute("class", "tiles");
+  svg.appendChild(gTiles); svg.appendChild(gBase); svg.appendChild(gDots);
+  const tileUrl = svg.dataset.tiles || "";
+  if (tileUrl) svg.classList.add("tiled");
+  const tileLon = (x, z) => (x / 2 ** z) * 360 - 180;
+  const tileLat = (y, z) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / 2 ** z))) * 180) / Math.PI;
+  const tileX = (lon, z) => Math.floor(((lon + 180) / 360) * 2 ** z);
+  const tileY = (lat, z) => { const r = (lat * Math.PI) / 180; return Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * 2 ** z); };
+  function drawTiles() {
+    gTiles.textContent = "";
+    if (!tileUrl) return;
+    // About 256 px of the 1000-unit view per tile; at most 64 tiles.
+    let z = Math.max(0, Math.min(18, Math.round(Math.log2((360 * W) / (256 * (view.e - view.w))))));
+    let x0, x1, y0, y1;
+    for (;;) {
+      x0 = tileX(view.w, z); x1 = tileX(view.e, z); y0 = tileY(view.n, z); y1 = tileY(view.s, z);
+      if ((x1 - x0 + 1) * (y1 - y0 + 1) <= 64 || z === 0) break;
+      z -= 1;
+    }
+    const n = 2 ** z;
+    for (let x = Math.max(0, x0); x <= Math.min(n - 1, x1); x++) {
+      for (let y = Math.max(0, y0); y <= Math.min(n - 1, y1); y++) {
+        const [ax, ay] = px(tileLon(x, z), tileLat(y, z)), [bx, by] = px(tileLon(x + 1, z), tileLat(y + 1, z));
+        const img = document.createElementNS(NS, "image");
+        img.setAttribute("href", tileUrl.replace("{z}", z).replace("{x}", x).replace("{y}", y));
+        img.setAttribute("x", ax.toFixed(1)); img.setAttribute("y", ay.toFixed(1));
+        img.setAttribute("width", (bx - ax).toFixed(1)); img.setAttribute("height", (by - ay).toFixed(1));
+        img.setAttribute("preserveAspectRatio", "none");
+        gTiles.appendChild(img);
+      }
+    }
+  }
   let adm1 = null, adm2 = null;
   function ringPath(ring) { return ring.map((c, i) => (i ? "L" : "M") + px(c[0], c[1]).map((v) => v.toFixed(1)).join(",")).join("") + "Z"; }
   function geomPath(g) {
@@ -26,6 +60,7 @@
     return polys.map((p) => p.map(ringPath).join("")).join("");
   }
   function drawBase() {
+    drawTiles();
     gBase.textContent = "";
     for (const [data, cls] of [[adm1, "adm1"], [adm2, "adm2"]]) {
       if (!data) continue;

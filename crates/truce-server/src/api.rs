@@ -383,7 +383,7 @@ pub(crate) async fn clusters(
         }
     };
     let cell = 2.0 / f64::from(1u32 << zoom);
-    let cells = state.engine().incident_cells(&q.filter()?, bbox, cell).await?;
+    let cells = state.engine().incident_cells(&q.filter()?, bbox, zoom).await?;
     let features: Vec<serde_json::Value> = cells
         .iter()
         .map(|c| {

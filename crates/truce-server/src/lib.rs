@@ -44,6 +44,18 @@ pub struct ServeOptions {
     pub password_cost: PasswordCost,
 }
 
+/// Checks a tile URL template: `http://` or `https://`, with `{z}`, `{x}` and
+/// `{y}`; the error names the template (callers add where it came from).
+pub fn check_tile_url(url: &str) -> Result<(), String> {
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(format!("{url:?}: expected an http:// or https:// url template"));
+    }
+    if let Some(missing) = ["{z}", "{x}", "{y}"].into_iter().find(|p| !url.contains(p)) {
+        return Err(format!("{url:?}: expected {{z}}, {{x}} and {{y}} in the template, {missing} is missing"));
+    }
+    Ok(())
+}
+
 impl ServeOptions {
     /// What `truce serve` uses: secure cookies, 12-hour sessions, a check every 15 s.
     pub fn standard() -> ServeOptions {

@@ -458,3 +458,35 @@ async fn live_referral_over_sse_on_a_real_socket() {
         let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
     }
 }
+
+#[tokio::test]
+async fn map_page_carries_the_configured_tile_url_and_none_by_default() {
+    let db = TestDb::sqlite();
+    let state = setup(&db).await;
+    let page = async |state: &AppState| {
+        let s = login(state, "obs").await;
+        let req = Request::builder()
+            .uri("/map")
+            .header(header::HOST, "127.0.0.1:8080")
+            .header(header::COOKIE, &s.cookie)
+            .body(Body::empty())
+            .unwrap();
+        let res = app(state.clone()).oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        String::from_utf8(axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap().to_vec()).unwrap()
+    };
+    let html = page(&state).await;
+    assert!(html.contains(r#"data-tiles="""#), "offline by default");
+    let url = "https://tiles.example.org/{z}/{x}/{y}.png";
+    let mut o = options();
+    o.tile_url = Some(url.into());
+    let tiled = AppState::new(state.engine().clone(), o);
+    let html = page(&tiled).await;
+    assert!(html.contains(&format!(r#"data-tiles="{url}""#)), "configured template drawn by map.js");
+
+    assert_eq!(truce_server::check_tile_url(url), Ok(()));
+    let e = truce_server::check_tile_url("tiles.example.org/{z}/{x}/{y}.png").unwrap_err();
+    assert!(e.contains("tiles.example.org") && e.contains("http"), "{e}");
+    let e = truce_server::check_tile_url("https://tiles.example.org/{z}/{x}.png").unwrap_err();
+    assert!(e.contains("{y} is missing"), "{e}");
+}

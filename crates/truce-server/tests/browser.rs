@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use chromiumoxide::Page;
 use chromiumoxide::browser::{Browser, BrowserConfig};
+use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
+use chromiumoxide::handler::viewport::Viewport;
 use chromiumoxide::page::ScreenshotParams;
 use futures_util::StreamExt;
 use truce_engine::{Engine, EngineConfig, IngestConfig};
@@ -50,6 +52,58 @@ async fn until(page: &Page, js: &str, timeout: Duration) -> Duration {
         assert!(t0.elapsed() < timeout, "timed out after {timeout:?} waiting for {js}");
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+}
+
+/// At 1280×800: the page is that wide and nothing overflows it sideways.
+async fn assert_desktop_layout(page: &Page) {
+    let (inner, scroll): (u32, u32) = eval(page, "[window.innerWidth, document.documentElement.scrollWidth]").await;
+    assert_eq!(inner, 1280, "the window size is applied");
+    assert!(scroll <= inner, "page is {scroll} px wide in a {inner} px window");
+}
+
+/// On a phone: nothing wider than the screen, and the map (if any) fills the width.
+async fn assert_phone_layout(page: &Page) {
+    let (inner, scroll): (u32, u32) = eval(page, "[window.innerWidth, document.documentElement.scrollWidth]").await;
+    assert_eq!(inner, 390, "the phone size is applied");
+    assert!(scroll <= inner, "page is {scroll} px wide on a {inner} px phone");
+    let map: f64 = eval(
+        page,
+        "document.querySelector('#map') ? document.querySelector('#map').getBoundingClientRect().width : 390",
+    )
+    .await;
+    assert!((300.0..=390.0).contains(&map), "map is {map} px wide on a 390 px phone");
+}
+
+/// A tile server on loopback: answers every GET with a small SVG tile naming
+/// its path, and records the paths asked for.
+async fn fake_tile_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let paths = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = paths.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let n = sock.read(&mut buf).await.unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]).into_owned();
+                let path = head.split_whitespace().nth(1).unwrap_or("").to_owned();
+                let svg = format!(
+                    "<svg xmlns='http://www.w3.org/2000/svg' width='256' height='256'><rect width='256' height='256' \
+                     fill='#dfe9d6' stroke='#9ab08a'/><text x='8' y='20' font-size='14' fill='#6a7f5c'>{path}</text></svg>"
+                );
+                seen.lock().unwrap().push(path);
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: image/svg+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{svg}",
+                    svg.len()
+                );
+                let _ = sock.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    (base, paths)
 }
 
 async fn login(browser: &Browser, base: &str, name: &str) -> Page {
@@ -113,6 +167,7 @@ async fn dashboard_in_a_real_browser() {
         .no_sandbox()
         .user_data_dir(profile.path())
         .window_size(1280, 800)
+        .viewport(Viewport { width: 1280, height: 800, device_scale_factor: Some(1.0), ..Viewport::default() })
         .args([
             "no-sandbox",
             "disable-gpu",
@@ -155,8 +210,60 @@ async fn dashboard_in_a_real_browser() {
     assert_eq!(govs, 14, "the 14 governorates are drawn");
     let rows: String = eval(&page, "document.querySelector('#incidents').innerText").await;
     assert!(rows.contains("Hama") && rows.contains("violation"), "{rows}");
+    // Offline by default: no tiles, and every resource the page loaded came from the server.
+    let tiles: u32 = eval(&page, "document.querySelectorAll('#map .tiles image').length").await;
+    assert_eq!(tiles, 0, "no tile url configured, yet tiles were drawn");
+    let foreign: Vec<String> = eval(
+        &page,
+        "performance.getEntriesByType('resource').map(e => e.name).filter(n => !n.startsWith(location.origin))",
+    )
+    .await;
+    assert!(foreign.is_empty(), "requests off the server: {foreign:?}");
+    assert_desktop_layout(&page).await;
     shot(&page, "map").await;
+    // The same map on a phone (390×844): one column, nothing wider than the screen.
+    page.execute(SetDeviceMetricsOverrideParams::new(390, 844, 2.0, true)).await.unwrap();
+    page.reload().await.unwrap();
+    until(&page, "document.querySelector('#map').dataset.ready === '1'", Duration::from_secs(10)).await;
+    assert_phone_layout(&page).await;
+    shot(&page, "map-phone").await;
     page.close().await.unwrap();
+
+    // With a tile URL configured (here a fake tile server on loopback), the map
+    // requests tiles from that template and draws them under the boundaries.
+    let (tile_base, tile_paths) = fake_tile_server().await;
+    let mut tiled = ServeOptions::standard();
+    tiled.password_cost = PasswordCost::TestOnly;
+    tiled.tile_url = Some(format!("{tile_base}/tiles/{{z}}/{{x}}/{{y}}.svg"));
+    let tiled_state = AppState::new(state.engine().clone(), tiled);
+    let tiled_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let tiled_base = format!("http://{}", tiled_listener.local_addr().unwrap());
+    let (tiled_stop, tiled_stopped) = tokio::sync::oneshot::channel::<()>();
+    let tiled_server = tokio::spawn(truce_server::serve_on(tiled_listener, tiled_state, async {
+        let _ = tiled_stopped.await;
+    }));
+    let page = login(&browser, &tiled_base, "obs").await;
+    until(&page, "document.querySelector('#map').dataset.ready === '1'", Duration::from_secs(10)).await;
+    let drawn: Vec<String> =
+        eval(&page, "Array.from(document.querySelectorAll('#map .tiles image')).map(i => i.getAttribute('href'))")
+            .await;
+    assert!(!drawn.is_empty(), "a tile url is configured but no tiles were drawn");
+    assert!(drawn.iter().all(|h| h.starts_with(&format!("{tile_base}/tiles/"))), "{drawn:?}");
+    let t0 = Instant::now();
+    while tile_paths.lock().unwrap().is_empty() {
+        assert!(t0.elapsed() < Duration::from_secs(10), "the browser never requested a tile");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let requested = tile_paths.lock().unwrap().clone();
+    let tile_path = |p: &str| {
+        let parts: Vec<&str> = p.trim_start_matches("/tiles/").trim_end_matches(".svg").split('/').collect();
+        parts.len() == 3 && parts.iter().all(|x| x.parse::<u32>().is_ok())
+    };
+    assert!(requested.iter().all(|p| tile_path(p)), "{requested:?}");
+    shot(&page, "map-tiles").await;
+    page.close().await.unwrap();
+    let _ = tiled_stop.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(5), tiled_server).await;
 
     // The incident page: the source sentence highlighted, and the rule trace.
     let page = login(&browser, &base, "ana").await;
@@ -168,7 +275,13 @@ async fn dashboard_in_a_real_browser() {
     assert!(steps >= 3, "rule trace has {steps} steps");
     let verdict: String = eval(&page, "document.querySelector('h1 .badge').innerText").await;
     assert_eq!(verdict, "violation");
+    assert_desktop_layout(&page).await;
     shot(&page, "incident-hama").await;
+    page.execute(SetDeviceMetricsOverrideParams::new(390, 844, 2.0, true)).await.unwrap();
+    page.reload().await.unwrap();
+    until(&page, "!!document.querySelector('ol.trace')", Duration::from_secs(10)).await;
+    assert_phone_layout(&page).await;
+    shot(&page, "incident-hama-phone").await;
     page.close().await.unwrap();
 
     // Turkey's inbox receives a referral live, within a second of an upload through the API.

@@ -10,8 +10,12 @@ use crate::{Backend, Store, StoreError};
 #[derive(Debug)]
 struct BrowseSql {
     incidents_page: &'static str,
+    incidents_page_admin1: &'static str,
+    incidents_page_verdict: &'static str,
+    incidents_page_admin1_verdict: &'static str,
     incident_get: &'static str,
     cells: &'static str,
+    cells_grid: &'static str,
     rulings_for_incident: &'static str,
     rulings_page: &'static str,
     timeline: &'static str,
@@ -26,8 +30,16 @@ macro_rules! browse_queries {
     ($dir:literal) => {
         BrowseSql {
             incidents_page: include_str!(concat!("queries/", $dir, "/browse/incidents_page.sql")),
+            incidents_page_admin1: include_str!(concat!("queries/", $dir, "/browse/incidents_page_admin1.sql")),
+            incidents_page_verdict: include_str!(concat!("queries/", $dir, "/browse/incidents_page_verdict.sql")),
+            incidents_page_admin1_verdict: include_str!(concat!(
+                "queries/",
+                $dir,
+                "/browse/incidents_page_admin1_verdict.sql"
+            )),
             incident_get: include_str!(concat!("queries/", $dir, "/browse/incident_get.sql")),
             cells: include_str!(concat!("queries/", $dir, "/browse/cells.sql")),
+            cells_grid: include_str!(concat!("queries/", $dir, "/browse/cells_grid.sql")),
             rulings_for_incident: include_str!(concat!("queries/", $dir, "/browse/rulings_for_incident.sql")),
             rulings_page: include_str!(concat!("queries/", $dir, "/browse/rulings_page.sql")),
             timeline: include_str!(concat!("queries/", $dir, "/browse/timeline.sql")),
@@ -161,6 +173,9 @@ pub struct FacetRow {
     pub n: i64,
 }
 
+/// The finest zoom level kept in the precomputed map grid (migration 0014).
+pub const GRID_ZOOMS: u8 = 8;
+
 /// A bounding box: west, south, east, north (degrees).
 pub type BBox = [f64; 4];
 
@@ -181,8 +196,17 @@ impl Store {
     ) -> Result<Vec<IncidentRow>, StoreError> {
         let q = self.browse_sql();
         let (ct, ci) = cursor.map_or((None, None), |(t, i)| (Some(t), Some(i)));
+        // The same query with the given equality filters stated plainly, so the
+        // planner can use the matching composite index (an `IS NULL OR` filter
+        // hides it, and a rare combination then scans the whole table).
+        let sql = match (f.admin1.is_some(), f.verdict.is_some()) {
+            (true, true) => q.incidents_page_admin1_verdict,
+            (true, false) => q.incidents_page_admin1,
+            (false, true) => q.incidents_page_verdict,
+            (false, false) => q.incidents_page,
+        };
         on_backend!(self, pool, _sql => {
-            Ok(sqlx::query_as(q.incidents_page)
+            Ok(sqlx::query_as(sql)
                 .bind(f.from)
                 .bind(f.to)
                 .bind(f.admin1.as_deref())
@@ -204,9 +228,34 @@ impl Store {
         on_backend!(self, pool, _sql => Ok(sqlx::query_as(q.incident_get).bind(id).fetch_optional(pool).await?))
     }
 
-    /// Incidents inside `bbox` counted per grid cell of `cell` degrees.
-    pub async fn incident_cells(&self, f: &IncidentFilter, bbox: BBox, cell: f64) -> Result<Vec<CellRow>, StoreError> {
+    /// Incidents inside `bbox` counted per grid cell of `2 / 2^zoom` degrees.
+    ///
+    /// Up to [`GRID_ZOOMS`], with no filter but the verdict, this reads the
+    /// precomputed grid (`map_cells`, kept by triggers), which returns every
+    /// cell that meets the box; otherwise it aggregates the matching rows.
+    pub async fn incident_cells(&self, f: &IncidentFilter, bbox: BBox, zoom: u8) -> Result<Vec<CellRow>, StoreError> {
         let q = self.browse_sql();
+        let cell = 2.0 / f64::from(1u32 << zoom.min(30));
+        let only_verdict = f.from.is_none()
+            && f.to.is_none()
+            && f.admin1.is_none()
+            && f.event_type.is_none()
+            && f.status.is_none()
+            && f.actor.is_none();
+        if zoom <= GRID_ZOOMS && only_verdict {
+            return on_backend!(self, pool, _sql => {
+                Ok(sqlx::query_as(q.cells_grid)
+                    .bind(i32::from(zoom))
+                    .bind(f.verdict.as_deref())
+                    .bind(bbox[0])
+                    .bind(bbox[2])
+                    .bind(bbox[1])
+                    .bind(bbox[3])
+                    .bind(cell)
+                    .fetch_all(pool)
+                    .await?)
+            });
+        }
         on_backend!(self, pool, _sql => {
             Ok(sqlx::query_as(q.cells)
                 .bind(f.from)

@@ -298,3 +298,76 @@ async fn ledger_entries_are_recorded_with_events_and_listed_by_day() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn map_grid_follows_recorded_incidents_and_pages_filter_by_index() {
+    use truce_store::{CellRow, DerivedIncident, DerivedRuling, IncidentFilter};
+    each_store(async |store, _| {
+        let inc = |id: &str, admin1: &str, lon: f64, lat: f64, t: i64| {
+            let body = format!("{{\"admin1\":\"{admin1}\",\"lat\":{lat},\"lon\":{lon}}}");
+            DerivedIncident { id: id.into(), hash: format!("{id}{lon}{lat}"), body, time_from: t }
+        };
+        let rul = |id: &str, verdict: &str| DerivedRuling {
+            incident_id: id.into(),
+            agreement_key: "a".into(),
+            agreement_version: 1,
+            verdict: verdict.into(),
+            body: format!("{{\"v\":\"{verdict}\"}}"),
+            hash: format!("{id}{verdict}"),
+        };
+        let incidents = [
+            inc("i1", "Hama", 36.70, 35.10, 1),
+            inc("i2", "Hama", 36.80, 35.20, 2),
+            inc("i3", "Idleb", 36.60, 35.90, 3),
+            inc("i4", "Aleppo", 37.10, 36.20, 4),
+        ];
+        let rulings = [rul("i1", "violation"), rul("i2", "not_covered"), rul("i3", "violation")];
+        store.record_derived(&incidents, &rulings, now()).await.unwrap();
+        // i4 moves from Aleppo to Hama's cell; i2 becomes a violation.
+        let moved = [inc("i4", "Hama", 36.90, 35.30, 4)];
+        store.record_derived(&moved, &[rul("i2", "violation")], now()).await.unwrap();
+
+        let syria = [35.4, 32.2, 42.6, 37.5];
+        let sorted = |mut v: Vec<CellRow>| {
+            v.sort_by_key(|c| (c.gx, c.gy));
+            v
+        };
+        for zoom in [0u8, 2, 5, 8] {
+            for verdict in [None, Some("violation")] {
+                let plain = IncidentFilter { verdict: verdict.map(str::to_owned), ..IncidentFilter::default() };
+                // A time filter that matches everything forces the row aggregation.
+                let rows = IncidentFilter { from: Some(0), ..plain.clone() };
+                let grid = sorted(store.incident_cells(&plain, syria, zoom).await.unwrap());
+                let agg = sorted(store.incident_cells(&rows, syria, zoom).await.unwrap());
+                assert_eq!(grid.len(), agg.len(), "zoom {zoom} verdict {verdict:?}");
+                for (g, a) in grid.iter().zip(&agg) {
+                    let key = |c: &CellRow| (c.gx, c.gy, c.n, c.violation, c.not_covered, c.undetermined);
+                    assert_eq!(key(g), key(a), "zoom {zoom} verdict {verdict:?}");
+                    assert!((g.lon - a.lon).abs() < 1e-9 && (g.lat - a.lat).abs() < 1e-9, "{g:?} vs {a:?}");
+                    if g.n == 1 {
+                        assert_eq!(g.sample, a.sample, "zoom {zoom}: the one incident of the cell");
+                    }
+                }
+            }
+        }
+        let z0 = store.incident_cells(&IncidentFilter::default(), syria, 0).await.unwrap();
+        assert_eq!(z0.iter().map(|c| c.n).sum::<i64>(), 4);
+        assert_eq!(z0.iter().map(|c| c.violation).sum::<i64>(), 3);
+
+        let ids = async |admin1: Option<&str>, verdict: Option<&str>| {
+            let f = IncidentFilter {
+                admin1: admin1.map(str::to_owned),
+                verdict: verdict.map(str::to_owned),
+                ..IncidentFilter::default()
+            };
+            let page = store.incidents_page(&f, None, 10).await.unwrap();
+            page.into_iter().map(|r| r.id).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(Some("Hama"), Some("violation")).await, ["i2", "i1"]);
+        assert_eq!(ids(Some("Hama"), None).await, ["i4", "i2", "i1"]);
+        assert_eq!(ids(None, Some("violation")).await, ["i3", "i2", "i1"]);
+        assert_eq!(ids(Some("Aleppo"), Some("violation")).await, Vec::<String>::new());
+        assert_eq!(ids(None, None).await, ["i4", "i3", "i2", "i1"]);
+    })
+    .await;
+}

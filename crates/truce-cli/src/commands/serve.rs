@@ -24,6 +24,9 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<Outcome> {
     let listen: SocketAddr = args.listen.parse().map_err(|e| {
         UserError(format!("--listen {:?}: expected an address such as 127.0.0.1:8080 ({e})", args.listen))
     })?;
+    if let Some(url) = &args.tile_url {
+        truce_server::check_tile_url(url).map_err(|e| UserError(format!("--tile-url {e}")))?;
+    }
     let engine = super::open(&config).await?;
     let mut opts = ServeOptions::standard();
     opts.secure_cookies = !args.insecure_cookies;
