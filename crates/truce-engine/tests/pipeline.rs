@@ -40,6 +40,20 @@ async fn seeds_are_judged_against_the_december_ceasefire_and_replay_sees_less() 
                 && matches!(r.incident.admin1_pcode.as_deref(), Some("SY01" | "SY03"))
         });
         assert!(damascus.is_some(), "{}: no violation near Damascus", db.url);
+        // The murder of Russia's envoy to Turkey (004, "on Monday", 19 December)
+        // happened abroad and before the truce: not covered, with the reason.
+        let envoy = live
+            .rulings
+            .iter()
+            .find(|r| {
+                r.agreement.key == "sy-ceasefire-2016-12-30"
+                    && r.incident.mentions.iter().any(|m| m.text.contains("envoy to Turkey"))
+            })
+            .unwrap_or_else(|| panic!("{}: no ruling on the envoy's murder", db.url));
+        assert_eq!(envoy.verdict, "not_covered", "{:#?}", envoy.trace);
+        assert_eq!(envoy.incident.location.as_deref(), Some("Turkey"));
+        assert!(envoy.incident.admin1.is_none());
+        assert!(envoy.trace.iter().any(|t| t.starts_with("time: not covered")), "{:#?}", envoy.trace);
         let told = hama.guarantors.join(" | ");
         assert!(told.contains("Russia") && told.contains("Turkey"), "{told}");
         assert!(hama.trace.iter().any(|t| t.starts_with("time: in force")), "{:?}", hama.trace);

@@ -610,6 +610,13 @@ fn in_person_name(rd: &RefData, text: &str, tokens: &[Token], h: &Hit) -> bool {
     let word = |i: usize| tokens.get(i).map(|t| &text[t.range.clone()]).unwrap_or("");
     let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     let t0 = h.tokens.start;
+    // An acronym ("SANA reported", "NADA") inside running text is an agency, not a
+    // village; a dateline ("MADAYA, Syria") opens its line.
+    let w0 = word(t0);
+    let line_start = text[..tokens[t0].range.start].rsplit('\n').next().is_none_or(|l| l.trim().is_empty());
+    if w0.len() >= 3 && w0.chars().all(|c| c.is_ascii_uppercase()) && !line_start {
+        return true;
+    }
     let prev = if t0 > 0 { word(t0 - 1) } else { "" };
     if PERSON_TITLES.contains(&prev) {
         return true;
