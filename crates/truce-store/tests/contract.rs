@@ -305,7 +305,7 @@ async fn map_grid_follows_recorded_incidents_and_pages_filter_by_index() {
     each_store(async |store, _| {
         let inc = |id: &str, admin1: &str, lon: f64, lat: f64, t: i64| {
             let body = format!("{{\"admin1\":\"{admin1}\",\"lat\":{lat},\"lon\":{lon}}}");
-            DerivedIncident { id: id.into(), hash: format!("{id}{lon}{lat}"), body, time_from: t }
+            DerivedIncident { id: id.into(), hash: format!("{id}{lon}{lat}"), body, time_from: t, export: None }
         };
         let rul = |id: &str, verdict: &str| DerivedRuling {
             incident_id: id.into(),
@@ -314,6 +314,7 @@ async fn map_grid_follows_recorded_incidents_and_pages_filter_by_index() {
             verdict: verdict.into(),
             body: format!("{{\"v\":\"{verdict}\"}}"),
             hash: format!("{id}{verdict}"),
+            guarantors: None,
         };
         let incidents = [
             inc("i1", "Hama", 36.70, 35.10, 1),
