@@ -364,6 +364,16 @@ fn skeleton_cue(prev: &str) -> bool {
             | b"into"
             | b"towards"
             | b"and"
+            | b"on"
+            | b"between"
+            | b"recaptured"
+            | b"regained"
+            | b"inside"
+            | b"outside"
+            | b"within"
+            | b"reached"
+            | b"liberated"
+            | b"areas"
     )
 }
 

@@ -82,6 +82,8 @@ pub enum Kw {
     Said,
     /// Every word that `numbers::deaths_lower` reacts to: without one, a sentence states no deaths.
     DeathCue,
+    /// An armed operation around an arrest ("raid", "stormed").
+    Raid,
 }
 
 /// How a list's strings match.
@@ -187,8 +189,22 @@ const LISTS: &[(Kw, M, &[&str])] = &[
             "repelled",
             "repulsed",
             "hold off",
+            "exchanged shell",
+            "exchange of shell",
+            "exchanged artillery",
+            "exchanged rocket",
+            "exchanged mortar",
+            "traded fire",
+            "open fire",
+            "opens fire",
+            "under fire",
+            "fired shots",
+            "fired at",
+            "small arms",
         ],
     ),
+    // Small arms fire, as coders abbreviate it ("discharged SAF towards a checkpoint").
+    (Kw::ClashWord, M::Word, &["saf"]),
     (
         Kw::Chemical,
         M::Sub,
@@ -212,7 +228,6 @@ const LISTS: &[(Kw, M, &[&str])] = &[
             " mine ",
             "car bomb",
             "booby",
-            "ied",
             "blast",
             "explosion",
             "exploded",
@@ -221,6 +236,8 @@ const LISTS: &[(Kw, M, &[&str])] = &[
             "detonat",
         ],
     ),
+    // Whole words: "ied" is also the end of "unidentified", "allied", "carried".
+    (Kw::Explosive, M::Word, &["ied", "ieds", "vbied", "vbieds", "svbied", "svbieds", "pbied", "pbieds"]),
     (Kw::Kidnap, M::Prefix, &["kidnap", "abduct"]),
     (
         Kw::AttackWord,
@@ -235,8 +252,13 @@ const LISTS: &[(Kw, M, &[&str])] = &[
             "assassination",
             "assassinated",
             "tortured",
+            "targeted",
+            "stabbed",
+            "wounding",
+            "injuring",
         ],
     ),
+    (Kw::AttackWord, M::Prefix, &["assassinat"]),
     (Kw::KilledWord, M::Word, &["killed", "killing", "dead", "died"]),
     (
         Kw::WarToll,
@@ -244,8 +266,9 @@ const LISTS: &[(Kw, M, &[&str])] = &[
         &["war has killed", "conflict has killed", "has killed more", "have been killed since", "killed more than"],
     ),
     (Kw::ArrestWord, M::Word, &["arrested", "detained", "arrests", "raid"]),
+    (Kw::Raid, M::Word, &["raid", "raided", "raids", "stormed", "ambushed", "clashed", "clashes", "firefight"]),
     (Kw::Protest, M::Prefix, &["protest", "demonstrat"]),
-    (Kw::Disrupted, M::Sub, &["intercepted", "shot down", "defused", "dismantled"]),
+    (Kw::Disrupted, M::Sub, &["intercepted", "shot down", "defused", "dismantled", "downed"]),
     (Kw::Denied, M::Sub, &["denied", "denies", "deny ", "did not happen", "rejected reports", "no clashes"]),
     (
         Kw::Background,
@@ -417,5 +440,8 @@ mod tests {
             assert!(Lc::of(&format!("Then {w} here")).any(Kw::DeathCue), "{w}");
         }
         assert!(!Lc::of("Clashes erupted near the deadline").any(Kw::DeathCue));
+        // "ied" inside a word is no bomb.
+        assert!(!Lc::of("unidentified gunmen and allied militias carried out").any(Kw::Explosive));
+        assert!(Lc::of("an IED exploded").any(Kw::Explosive) && Lc::of("a VBIED hit").any(Kw::Explosive));
     }
 }

@@ -145,6 +145,70 @@ fn territory_cue(lc: &Lc, w: &[&str]) -> bool {
     false
 }
 
+/// Whether a sentence's victims are armed men (soldiers, fighters, commanders,
+/// a checkpoint) and none are civilians.
+fn armed_target(w: &[&str]) -> bool {
+    let armed = w.iter().any(|x| {
+        matches!(
+            *x,
+            "soldier"
+                | "soldiers"
+                | "fighter"
+                | "fighters"
+                | "commander"
+                | "commanders"
+                | "officer"
+                | "officers"
+                | "militant"
+                | "militants"
+                | "militiaman"
+                | "militiamen"
+                | "troops"
+                | "recruit"
+                | "recruits"
+                | "conscript"
+                | "conscripts"
+                | "policeman"
+                | "policemen"
+                | "checkpoint"
+                | "patrol"
+                | "member"
+                | "members"
+                | "combatant"
+                | "combatants"
+                | "cell"
+        )
+    });
+    let civilian = w.iter().any(|x| {
+        matches!(
+            *x,
+            "civilian"
+                | "civilians"
+                | "woman"
+                | "women"
+                | "child"
+                | "children"
+                | "boy"
+                | "girl"
+                | "people"
+                | "resident"
+                | "residents"
+                | "shepherd"
+                | "farmer"
+                | "journalist"
+                | "activist"
+                | "doctor"
+                | "family"
+                | "displaced"
+                | "worker"
+                | "workers"
+                | "protesters"
+                | "demonstrators"
+        )
+    });
+    armed && !civilian
+}
+
 /// Event classes a sentence shows, strongest first.
 fn classify(lc: &Lc, w: &[&str]) -> Option<SubEventType> {
     use SubEventType as S;
@@ -178,14 +242,13 @@ fn classify(lc: &Lc, w: &[&str]) -> Option<SubEventType> {
     if lc.any(Kw::Kidnap) {
         return Some(S::AbductionForcedDisappearance);
     }
-    if lc.any(Kw::AttackWord) {
-        return Some(S::Attack);
-    }
-    if lc.any(Kw::KilledWord) && !lc.any(Kw::WarToll) {
-        return Some(S::Attack);
+    // An attack on armed men is a clash in ACLED's terms; "Attack" is violence
+    // against civilians ("gunmen shot and killed a regime soldier" is a clash).
+    if lc.any(Kw::AttackWord) || lc.any(Kw::KilledWord) && !lc.any(Kw::WarToll) {
+        return Some(if armed_target(w) { S::ArmedClash } else { S::Attack });
     }
     if lc.any(Kw::ArrestWord) {
-        return Some(S::Arrests);
+        return Some(if armed_target(w) && lc.any(Kw::Raid) { S::ArmedClash } else { S::Arrests });
     }
     if lc.any(Kw::Protest) {
         return Some(S::PeacefulProtest);
@@ -1292,6 +1355,15 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
                     continue;
                 }
                 let mut modality = modality(&lc, time.as_ref(), today, &rd.local);
+                // "in an attempt by IS to advance": the group IS, not "is to" of a plan.
+                if modality == Modality::Planned
+                    && !lc.any(Kw::PlannedWord)
+                    && text[s.clone()].contains("IS to ")
+                    && !text[s.clone()].contains(" is to ")
+                    && !text[s.clone()].contains(" are to ")
+                {
+                    modality = Modality::Reported;
+                }
                 let place_here = place.clone();
                 let abroad_here = if place_here.is_none() { abroad_in(rd, &ctx, s) } else { None };
                 // A sentence that pins no episode (no time, no place, no casualty

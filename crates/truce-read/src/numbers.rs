@@ -115,6 +115,7 @@ pub(crate) const TRIGGERS: &[&str] = &[
     "lives",
     "perished",
     "martyred",
+    "body",
 ];
 
 pub(crate) const KILL: &[&str] = &[
@@ -239,6 +240,196 @@ const NOUNS: &[&str] = &[
     "his",
     "their",
 ];
+
+/// Singular nouns for one person, as news and coders write victims: "killed a
+/// regime soldier", "the body of a QSD fighter", "his escort was killed".
+const PERSON: &[&str] = &[
+    "soldier",
+    "fighter",
+    "member",
+    "commander",
+    "leader",
+    "official",
+    "officer",
+    "civilian",
+    "man",
+    "woman",
+    "child",
+    "boy",
+    "girl",
+    "militant",
+    "militiaman",
+    "policeman",
+    "gunman",
+    "rebel",
+    "jihadist",
+    "insurgent",
+    "defector",
+    "driver",
+    "escort",
+    "bodyguard",
+    "pilot",
+    "sniper",
+    "shepherd",
+    "farmer",
+    "doctor",
+    "nurse",
+    "teacher",
+    "journalist",
+    "activist",
+    "resident",
+    "youth",
+    "citizen",
+    "recruit",
+    "conscript",
+    "cadre",
+    "emir",
+    "sheikh",
+    "mukhtar",
+    "judge",
+    "volunteer",
+    "worker",
+    "trader",
+    "student",
+    "elder",
+    "person",
+    "individual",
+    "brigadier",
+    "colonel",
+    "general",
+    "lieutenant",
+    "captain",
+    "major",
+    "sergeant",
+];
+
+/// Words that may stand between "a" and the person noun ("a former opposition rebel
+/// commander", "a high-ranking HTS military official"); capitalised names pass too.
+const PERSON_MODIFIERS: &[&str] = &[
+    "former",
+    "senior",
+    "local",
+    "regime",
+    "government",
+    "opposition",
+    "rebel",
+    "military",
+    "security",
+    "high",
+    "ranking",
+    "high-ranking",
+    "prominent",
+    "young",
+    "elderly",
+    "old",
+    "pro",
+    "pro-government",
+    "pro-regime",
+    "field",
+    "reconciled",
+    "suspected",
+    "alleged",
+    "islamist",
+    "kurdish",
+    "turkish",
+    "russian",
+    "iranian",
+    "syrian",
+    "lebanese",
+    "iraqi",
+    "foreign",
+    "female",
+    "male",
+    "militia",
+    "police",
+    "army",
+    "armed",
+    "jihadist",
+    "unarmed",
+    "displaced",
+    "medical",
+    "media",
+    "media-",
+    "prominent",
+    "well-known",
+    "notable",
+    "tribal",
+    "religious",
+    "druze",
+    "christian",
+    "alawite",
+    "sunni",
+    "shia",
+    "shiite",
+    "sdf",
+    "qsd",
+    "ypg",
+    "fsa",
+    "hts",
+    "is",
+    "isis",
+];
+
+/// Whether the words from `k` read "a (modifiers) <person>": one person.
+fn one_person_at(words: &[&str], lw: &[&str], brk: &dyn Fn(usize) -> bool, k: usize) -> bool {
+    if !matches!(lw.get(k), Some(&"a" | &"an")) {
+        return false;
+    }
+    for j in k + 1..lw.len().min(k + 8) {
+        if PERSON.contains(&lw[j]) {
+            // "a member of ..." is one person; "a number" was refused above.
+            return true;
+        }
+        let joiner = matches!(lw[j], "al" | "el" | "ad" | "as" | "ash" | "ar" | "at" | "az" | "bin" | "ibn" | "abu");
+        if (PERSON_MODIFIERS.contains(&lw[j]) || is_name(words[j]) || joiner) && !brk(j) {
+            continue;
+        }
+        return false;
+    }
+    false
+}
+
+/// Whether a singular person noun is the subject of the kill word at `i`:
+/// "his escort was killed", "an HTS commander, Abu al-Layth, was shot and killed",
+/// "the body of a fighter" (`i` on "body").
+fn one_person_before(words: &[&str], lw: &[&str], i: usize) -> bool {
+    if lw[i] == "body" {
+        return i + 2 < lw.len() && lw[i + 1] == "of" && matches!(lw[i + 2], "a" | "an");
+    }
+    if !matches!(lw[i], "killed" | "dead" | "assassinated" | "executed" | "slain" | "died") {
+        return false;
+    }
+    // Back over adverbs and a second verb to "was" ("was shot and killed", "was reportedly killed").
+    let mut k = i;
+    while k > 0 && matches!(lw[k - 1], "shot" | "and" | "reportedly" | "later" | "also" | "subsequently" | "found") {
+        k -= 1;
+    }
+    let was = k > 0 && lw[k - 1] == "was";
+    let died = lw[i] == "died";
+    if !(was || died) {
+        return false;
+    }
+    let mut j = if was { k - 1 } else { i };
+    // Back over an apposition of names ("commander, Abu al-Layth al Masri,").
+    let mut steps = 0;
+    while j > 0 && steps < 8 {
+        j -= 1;
+        steps += 1;
+        if PERSON.contains(&lw[j]) {
+            let lo = j.saturating_sub(5);
+            let Some(art) =
+                (lo..j).rev().find(|&q| matches!(lw[q], "a" | "an" | "his" | "her" | "their" | "the" | "one"))
+            else {
+                return false;
+            };
+            return !(art..j).any(|q| value(lw[q]).is_some_and(|v| v > 1));
+        }
+        if !(is_name(words[j]) || matches!(lw[j], "al" | "el" | "abu" | "bin" | "ibn" | "-")) {
+            return false;
+        }
+    }
+    false
+}
 
 /// Reads casualty statements from the words of one sentence.
 #[cfg(test)]
@@ -415,10 +606,36 @@ pub fn deaths_lower(words: &[&str], lw: &[&str], punct: &[bool]) -> Deaths {
     }
     for i in 0..n {
         let w = lw[i];
+        if w == "body" {
+            if one_person_before(words, lw, i) && !used[i] {
+                d.sum += 1;
+                d.stated = true;
+                used[i] = true;
+            }
+            continue;
+        }
         if !KILL.contains(&w) {
             continue;
         }
         if w == "lives" && !(i > 0 && matches!(lw[i - 1], "their" | "his")) {
+            continue;
+        }
+        // One person: "shot and killed a regime soldier", "his escort was killed".
+        if matches!(w, "killing" | "killed" | "kills" | "kill" | "executing" | "executed" | "assassinated")
+            && i + 1 < n
+            && !used[i + 1]
+            && count_at(words, lw, i + 1, false).is_none()
+            && one_person_at(words, lw, &brk, i + 1)
+        {
+            d.sum += 1;
+            d.stated = true;
+            used[i + 1] = true;
+            continue;
+        }
+        if one_person_before(words, lw, i) && !used[i] {
+            d.sum += 1;
+            d.stated = true;
+            used[i] = true;
             continue;
         }
         // Count after a verb: "killing three people", "killed at least 5", "the killing of one fighter".
@@ -585,6 +802,19 @@ mod tests {
         assert_eq!(deaths(&ws("the bodies of 15 Free Syrian Army members who were killed")).sum, 15);
         assert_eq!(deaths(&ws("resulting in the death of 3 fighters and a civilian")).sum, 3);
         assert_eq!(deaths(&ws("Unidentified gunmen assassinated 2 TIP fighters")).sum, 2);
+    }
+
+    #[test]
+    fn one_person_named_by_a_singular_noun() {
+        assert_eq!(deaths(&ws("gunmen shot and killed an Ahrar al Sharqiyah fighter near Jarablus")).sum, 1);
+        assert_eq!(deaths(&ws("killed a former opposition rebel commander who had reconciled")).sum, 1);
+        assert_eq!(deaths(&ws("On 26 April 2019 , a Hurras al Deen fighter was shot dead by gunmen")).sum, 1);
+        assert_eq!(deaths(&ws("the body of a QSD fighter was found in the village")).sum, 1);
+        assert_eq!(deaths(&ws("As a result , his escort was killed")).sum, 1);
+        // Not one person: a vehicle, a number of them, two named before.
+        assert_eq!(deaths(&ws("gunmen shot and killed a number of soldiers")).sum, 0);
+        assert_eq!(deaths(&ws("an attack killed a donkey near the road")).sum, 0);
+        assert_eq!(deaths(&ws("the 3 soldiers were killed")).sum, 3);
     }
 
     #[test]

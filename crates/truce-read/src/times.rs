@@ -125,6 +125,8 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
     let day_at = |i: usize| days.get(i).copied().flatten();
     let mut dates: Vec<DateAt> = Vec::new();
     let mut clocks: Vec<ClockAt> = Vec::new();
+    // Weeks, months and years: (first token, end token, first day, last day, precision).
+    let mut spans: Vec<(usize, usize, Date, Date, Precision)> = Vec::new();
     let mut i = 0;
     while i < n {
         let cur = w(i);
@@ -135,7 +137,18 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
             let mut buf = [0u8; 16];
             if !matches!(
                 lower(cur, &mut buf),
-                b"today" | b"tonight" | b"yesterday" | b"overnight" | b"last" | b"midnight" | b"noon" | b"midday"
+                b"today"
+                    | b"tonight"
+                    | b"yesterday"
+                    | b"overnight"
+                    | b"last"
+                    | b"midnight"
+                    | b"noon"
+                    | b"midday"
+                    | b"earlier"
+                    | b"this"
+                    | b"in"
+                    | b"since"
             ) {
                 i += 1;
                 continue;
@@ -153,6 +166,77 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
                         continue;
                     }
                 }
+            }
+        }
+        // "in 2013", "since 2011": a whole year.
+        if matches!(cur, "in" | "In" | "since" | "Since") {
+            if let Ok(y) = w(i + 1).parse::<i16>() {
+                let alone = w(i + 1).len() == 4 && month_at(i + 2).is_none();
+                if alone && (1990..2100).contains(&y) {
+                    if let (Ok(a), Ok(b)) = (Date::new(y, 1, 1), Date::new(y, 12, 31)) {
+                        spans.push((i + 1, i + 2, a, b, Precision::Year));
+                    }
+                    i += 2;
+                    continue;
+                }
+            }
+            i += 1;
+            continue;
+        }
+        // "February 2013": a whole month.
+        if let Some(m) = month_at(i).filter(|_| cur.chars().next().is_some_and(|c| c.is_uppercase())) {
+            if let Ok(y) = w(i + 1).parse::<i16>() {
+                if w(i + 1).len() == 4 && (1990..2100).contains(&y) && day_at(i.wrapping_sub(1)).is_none() {
+                    if let Ok(a) = Date::new(y, m, 1) {
+                        spans.push((i, i + 2, a, a.last_of_month(), Precision::Month));
+                        i += 2;
+                        continue;
+                    }
+                }
+            }
+        }
+        // "last week", "last month", "earlier this month", "this week", against the publication day.
+        if let Some(today) = ctx.today {
+            let mut buf = [0u8; 16];
+            let a = lower(cur, &mut buf).to_vec();
+            let mut buf2 = [0u8; 16];
+            let b = lower(w(i + 1), &mut buf2).to_vec();
+            let monday = |d: Date| d.checked_sub((d.weekday().to_monday_zero_offset() as i64).days()).unwrap_or(d);
+            let span = match (a.as_slice(), b.as_slice()) {
+                (b"last", b"week") => {
+                    let m = monday(today).checked_sub(7.days()).ok();
+                    m.map(|m| (m, m.checked_add(6.days()).unwrap_or(m), Precision::Week, 2))
+                }
+                (b"this", b"week") => Some((monday(today), today, Precision::Week, 2)),
+                (b"last", b"month") => {
+                    today.first_of_month().yesterday().ok().map(|e| (e.first_of_month(), e, Precision::Month, 2))
+                }
+                (b"this", b"month") => Some((today.first_of_month(), today, Precision::Month, 2)),
+                (b"earlier", b"this") if w(i + 2).eq_ignore_ascii_case("month") => {
+                    Some((today.first_of_month(), today, Precision::Month, 3))
+                }
+                (b"earlier", b"this") if w(i + 2).eq_ignore_ascii_case("week") => {
+                    Some((monday(today), today, Precision::Week, 3))
+                }
+                _ => None,
+            };
+            if let Some((from, to, p, len)) = span {
+                spans.push((i, i + len, from, to, p));
+                i += len;
+                continue;
+            }
+        }
+        // "the 26th of December [2018]".
+        let sfx = usize::from(matches!(w(i + 1), "th" | "st" | "nd" | "rd"));
+        if let (Some(d), true, Some(m)) = (day_at(i), w(i + 1 + sfx) == "of", month_at(i + 2 + sfx)) {
+            let (year, end) = match w(i + 3 + sfx).parse::<i16>() {
+                Ok(y) if (1990..2100).contains(&y) => (Some(y), i + 4 + sfx),
+                _ => (None, i + 3 + sfx),
+            };
+            if let Some(Ok(date)) = year.or_else(|| infer_year(ctx, m)).map(|y| Date::new(y, m, d)) {
+                dates.push(DateAt { tok: i, end_tok: end, date, weekday: false });
+                i = end;
+                continue;
             }
         }
         // "30 December [2016]" and "December 30[, 2016]".
@@ -315,6 +399,15 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
             out.push(TimeHit { range, time: t });
         }
     }
+    for (tok, end_tok, a, b, p) in spans {
+        let range = words[tok].1.start..words[end_tok.min(n) - 1].1.end;
+        let (Ok(from), Ok(to)) = (TimeRef::civil_day(a, &ctx.local, ""), TimeRef::civil_day(b, &ctx.local, "")) else {
+            continue;
+        };
+        if let Ok(t) = TimeRef::new(from.from(), to.to(), p, format!("{}..{}", range.start, range.end)) {
+            out.push(TimeHit { range, time: t });
+        }
+    }
     out.sort_by_key(|h| h.range.start);
     out
 }
@@ -395,6 +488,28 @@ mod tests {
         assert_eq!(h[0].time.precision(), Precision::Day);
         let h = find(&words("on February 22, 2016 they agreed"), &ctx(None));
         assert_eq!(h[0].time.from().to_zoned_datetime(TimeZone::UTC).date().to_string(), "2016-02-21");
+    }
+
+    #[test]
+    fn weeks_months_and_years() {
+        let c = ctx(Some("2016-12-29")); // a Thursday
+        let day = |t: Timestamp| t.to_zoned_datetime(TimeZone::get("Asia/Damascus").unwrap()).date().to_string();
+        let h = find(&words("fighting last week near Hama"), &c);
+        assert_eq!((day(h[0].time.from()), day(h[0].time.to())), ("2016-12-19".into(), "2016-12-25".into()));
+        assert_eq!(h[0].time.precision(), Precision::Week);
+        let h = find(&words("an attack earlier this month"), &c);
+        assert_eq!((day(h[0].time.from()), day(h[0].time.to())), ("2016-12-01".into(), "2016-12-29".into()));
+        assert_eq!(h[0].time.precision(), Precision::Month);
+        let h = find(&words("the siege began in February 2013 and"), &c);
+        assert_eq!((day(h[0].time.from()), day(h[0].time.to())), ("2013-02-01".into(), "2013-02-28".into()));
+        let h = find(&words("rebels have held it since 2012 ."), &c);
+        assert_eq!((day(h[0].time.from()), h[0].time.precision()), ("2012-01-01".into(), Precision::Year));
+        let h = find(&words("On the 26th of December , 1 fighter was killed"), &c);
+        assert_eq!(day(h[0].time.from()), "2016-12-26");
+        // A day and month with a year is still one day, not a month.
+        let h = find(&words("on 3 February 2013 ."), &c);
+        assert_eq!(h[0].time.precision(), Precision::Day);
+        assert!(find(&words("in 300 villages"), &c).is_empty());
     }
 
     #[test]
