@@ -212,11 +212,7 @@ const LISTS: &[(Kw, M, &[&str])] = &[
     ),
     (Kw::Suicide, M::Prefix, &["suicide"]),
     (Kw::AirWord, M::Prefix, &["airstrike", "warplane", "aerial", "helicopter", "drone", "jets"]),
-    (
-        Kw::AirPhrase,
-        M::Sub,
-        &["air strike", "air raid", "barrel bomb", "air force", "aircraft", "bombing raid", "raids"],
-    ),
+    (Kw::AirPhrase, M::Sub, &["air strike", "air raid", "barrel bomb", "air force", "aircraft", "bombing raid"]),
     (Kw::ShellWord, M::Prefix, &["shell", "mortar", "artillery", "rocket", "missile", "bombard", "cannon"]),
     (Kw::Grenade, M::Prefix, &["grenade"]),
     (
@@ -357,6 +353,26 @@ fn automaton() -> &'static Automaton {
     })
 }
 
+/// Nouns after "controlled" that make it an adjective of who holds a place.
+const HELD: &[&str] = &[
+    " area",
+    " enclave",
+    " territor",
+    " pocket",
+    " region",
+    " neighbo",
+    " position",
+    " part",
+    " zone",
+    " side",
+    " bank",
+    " village",
+    " town",
+    " district",
+    " countryside",
+    " held",
+];
+
 /// A sentence lower-cased and padded with one space each side, with the
 /// keyword lists it matches.
 #[derive(Debug, Clone, Default)]
@@ -389,6 +405,16 @@ impl Lc {
             // "IS-controlled areas": a control word joined to its holder is a modifier, not a capture.
             if m.start() > 0 && self.text.as_bytes()[m.start() - 1] == b'-' {
                 sub &= !(1 << Kw::TakeControl as u32);
+            }
+            let rest = &self.text[m.end()..];
+            let pat = &self.text[m.start()..m.end()];
+            // "in IS controlled enclave", "regime controlled areas": who holds it, not a capture.
+            if pat == "controlled" && HELD.iter().any(|h| rest.starts_with(h)) {
+                sub &= !(1 << Kw::TakeControl as u32);
+            }
+            // "Air Force Intelligence" is a security branch, not an air strike.
+            if pat == "air force" && rest.starts_with(" intelligence") {
+                sub &= !(1 << Kw::AirPhrase as u32);
             }
             hits |= sub;
             if (prefix | word) != 0 && self.bounds[m.start()] & 1 != 0 {
@@ -423,9 +449,14 @@ mod tests {
 
     #[test]
     fn lists_match_as_substrings_word_starts_or_words() {
-        let lc = Lc::of("Heavy clashes; the raids were repelled.");
+        let lc = Lc::of("Heavy clashes; the air raids were repelled.");
         assert!(lc.any(Kw::ClashWord) && lc.any(Kw::Attempt) && lc.any(Kw::AirPhrase));
         assert!(!lc.any(Kw::ArrestWord), "\"raid\" is a whole word only");
+        // Ground raids are no air strikes; who holds an area is no capture.
+        assert!(!Lc::of("forces carried out raids and arrests").any(Kw::AirPhrase));
+        assert!(!Lc::of("clashes in IS controlled enclave").any(Kw::TakeControl));
+        assert!(Lc::of("rebels controlled the town").any(Kw::TakeControl));
+        assert!(!Lc::of("a member of Air Force Intelligence").any(Kw::AirPhrase));
         let lc = Lc::of("They shot down a drone");
         assert!(lc.any(Kw::Disrupted) && lc.any(Kw::AttackWord) && lc.any(Kw::AirWord));
         assert!(!Lc::of("unshelled").any(Kw::ShellWord));

@@ -103,14 +103,6 @@ fn territory_cue(lc: &Lc, w: &[&str]) -> bool {
             *x,
             "captured" | "capturing" | "captures" | "capture" | "seized" | "seizing" | "seizes" | "took" | "takes"
         );
-        let motion = matches!(*x, "advanced" | "advances" | "advance" | "advancing" | "pushed" | "pushes");
-        if motion {
-            // "advanced in X" / "advance towards X": ground gained unless it is an attempt.
-            if w.get(i + 1).is_some_and(|n| matches!(*n, "in" | "into" | "on" | "towards" | "toward" | "to")) {
-                return true;
-            }
-            continue;
-        }
         if !verb {
             continue;
         }
@@ -143,6 +135,15 @@ fn territory_cue(lc: &Lc, w: &[&str]) -> bool {
         return true;
     }
     false
+}
+
+/// "advanced in X", "pushed towards X": fighting on a front, which coders count
+/// as a clash until a place changes hands.
+fn advance_cue(w: &[&str]) -> bool {
+    w.windows(2).any(|p| {
+        matches!(p[0], "advanced" | "advances" | "advance" | "advancing" | "pushed" | "pushes")
+            && matches!(p[1], "in" | "into" | "on" | "towards" | "toward" | "to")
+    })
 }
 
 /// Whether a sentence's victims are armed men (soldiers, fighters, commanders,
@@ -221,7 +222,7 @@ fn classify(lc: &Lc, w: &[&str]) -> Option<SubEventType> {
     if lc.any(Kw::Chemical) && !clash {
         return Some(S::ChemicalWeapon);
     }
-    if clash {
+    if clash || advance_cue(w) && !lc.any(Kw::AirWord) && !lc.any(Kw::ShellWord) {
         return Some(S::ArmedClash);
     }
     if lc.any(Kw::Suicide) {
@@ -1523,6 +1524,20 @@ mod tests {
         let lower = s.to_ascii_lowercase();
         let w: Vec<&str> = crate::text::tokenize(s).iter().map(|t| &lower[t.range.clone()]).collect();
         classify(&Lc::of(s), &w)
+    }
+
+    #[test]
+    fn attacks_on_armed_men_are_clashes_and_attacks_on_civilians_are_not() {
+        use SubEventType as S;
+        assert_eq!(class("Unidentified gunmen shot and killed a regime soldier in Dar'a."), Some(S::ArmedClash));
+        assert_eq!(class("Gunmen targeted a checkpoint of the Turkistan Islamic Party."), Some(S::ArmedClash));
+        assert_eq!(class("Unidentified gunmen shot and killed a man and his child."), Some(S::Attack));
+        assert_eq!(class("Regime forces arrested 5 civilians in Daraa."), Some(S::Arrests));
+        assert_eq!(class("HTS carried out a raid and arrested 3 IS cell members."), Some(S::ArmedClash));
+        // Advancing on a front is fighting; a place changing hands is territory.
+        assert_eq!(class("QSD advanced into Baghuz area after clashes."), Some(S::ArmedClash));
+        assert_eq!(class("Regime forces took control of Kafr Nabuda."), Some(S::GovernmentRegainsTerritory));
+        assert_eq!(class("Clashes took place in IS controlled enclave near Hajin."), Some(S::ArmedClash));
     }
 
     #[test]
