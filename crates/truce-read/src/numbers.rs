@@ -116,6 +116,7 @@ pub(crate) const TRIGGERS: &[&str] = &[
     "perished",
     "martyred",
     "body",
+    "succumbed",
 ];
 
 pub(crate) const KILL: &[&str] = &[
@@ -140,6 +141,7 @@ pub(crate) const KILL: &[&str] = &[
     "lives",
     "perished",
     "martyred",
+    "succumbed",
 ];
 const HURT: &[&str] =
     &["injured", "injuring", "wounded", "wounding", "injuries", "hurt", "captured", "arrested", "missing"];
@@ -350,7 +352,12 @@ const PERSON_MODIFIERS: &[&str] = &[
     "medical",
     "media",
     "media-",
-    "prominent",
+    "top",
+    "ranked",
+    "high-ranked",
+    "leading",
+    "key",
+    "veteran",
     "well-known",
     "notable",
     "tribal",
@@ -396,7 +403,7 @@ fn one_person_before(words: &[&str], lw: &[&str], i: usize) -> bool {
     if lw[i] == "body" {
         return i + 2 < lw.len() && lw[i + 1] == "of" && matches!(lw[i + 2], "a" | "an");
     }
-    if !matches!(lw[i], "killed" | "dead" | "assassinated" | "executed" | "slain" | "died") {
+    if !matches!(lw[i], "killed" | "dead" | "assassinated" | "executed" | "slain" | "died" | "succumbed") {
         return false;
     }
     // Back over adverbs and a second verb to "was" ("was shot and killed", "was reportedly killed").
@@ -405,7 +412,7 @@ fn one_person_before(words: &[&str], lw: &[&str], i: usize) -> bool {
         k -= 1;
     }
     let was = k > 0 && lw[k - 1] == "was";
-    let died = lw[i] == "died";
+    let died = matches!(lw[i], "died" | "succumbed");
     if !(was || died) {
         return false;
     }
@@ -424,7 +431,7 @@ fn one_person_before(words: &[&str], lw: &[&str], i: usize) -> bool {
             };
             return !(art..j).any(|q| value(lw[q]).is_some_and(|v| v > 1));
         }
-        if !(is_name(words[j]) || matches!(lw[j], "al" | "el" | "abu" | "bin" | "ibn" | "-")) {
+        if !(is_name(words[j]) || matches!(lw[j], "al" | "el" | "abu" | "bin" | "ibn" | "-" | "who")) {
             return false;
         }
     }
@@ -607,6 +614,30 @@ pub fn deaths_lower(words: &[&str], lw: &[&str], punct: &[bool]) -> Deaths {
     for i in 0..n {
         let w = lw[i];
         if w == "body" {
+            // "the death of a worker", "led to his immediate death", "killing the commander",
+            // "stabbed a YPG fighter to death".
+            let of_one = matches!(w, "death" | "deaths")
+                && lw.get(i + 1) == Some(&"of")
+                && one_person_at(words, lw, &brk, i + 2);
+            let his = w == "death"
+                && (i >= 1 && matches!(lw[i - 1], "his" | "her")
+                    || i >= 2
+                        && matches!(lw[i - 2], "his" | "her")
+                        && matches!(lw[i - 1], "immediate" | "instant" | "later"));
+            let the_one = matches!(w, "killing" | "killed" | "kills")
+                && lw.get(i + 1) == Some(&"the")
+                && lw.get(i + 2).is_some_and(|x| PERSON.contains(x))
+                && !lw.get(i + 3).is_some_and(|x| *x == "of" || *x == "and");
+            let to_death = w == "death"
+                && i >= 2
+                && lw[i - 1] == "to"
+                && (i.saturating_sub(9)..i - 1).any(|k| one_person_at(words, lw, &brk, k));
+            if (of_one || his || the_one || to_death) && !used[i] {
+                d.sum += 1;
+                d.stated = true;
+                used[i] = true;
+                continue;
+            }
             if one_person_before(words, lw, i) && !used[i] {
                 d.sum += 1;
                 d.stated = true;
@@ -630,6 +661,29 @@ pub fn deaths_lower(words: &[&str], lw: &[&str], punct: &[bool]) -> Deaths {
             d.sum += 1;
             d.stated = true;
             used[i + 1] = true;
+            continue;
+        }
+        // "the death of a worker", "led to his immediate death", "killing the commander",
+        // "stabbed a YPG fighter to death".
+        let of_one =
+            matches!(w, "death" | "deaths") && lw.get(i + 1) == Some(&"of") && one_person_at(words, lw, &brk, i + 2);
+        let his = w == "death"
+            && (i >= 1 && matches!(lw[i - 1], "his" | "her")
+                || i >= 2
+                    && matches!(lw[i - 2], "his" | "her")
+                    && matches!(lw[i - 1], "immediate" | "instant" | "later"));
+        let the_one = matches!(w, "killing" | "killed" | "kills")
+            && lw.get(i + 1) == Some(&"the")
+            && lw.get(i + 2).is_some_and(|x| PERSON.contains(x))
+            && !lw.get(i + 3).is_some_and(|x| *x == "of" || *x == "and");
+        let to_death = w == "death"
+            && i >= 2
+            && lw[i - 1] == "to"
+            && (i.saturating_sub(9)..i - 1).any(|k| one_person_at(words, lw, &brk, k));
+        if (of_one || his || the_one || to_death) && !used[i] {
+            d.sum += 1;
+            d.stated = true;
+            used[i] = true;
             continue;
         }
         if one_person_before(words, lw, i) && !used[i] {
@@ -811,6 +865,11 @@ mod tests {
         assert_eq!(deaths(&ws("On 26 April 2019 , a Hurras al Deen fighter was shot dead by gunmen")).sum, 1);
         assert_eq!(deaths(&ws("the body of a QSD fighter was found in the village")).sum, 1);
         assert_eq!(deaths(&ws("As a result , his escort was killed")).sum, 1);
+        assert_eq!(deaths(&ws("an unidentified armed individual stabbed a YPG fighter to death in")).sum, 1);
+        assert_eq!(deaths(&ws("The attack resulted in the death of a worker at the plant")).sum, 1);
+        assert_eq!(deaths(&ws("shot a fighter in Azaz , which led to his immediate death")).sum, 1);
+        assert_eq!(deaths(&ws("an Islamist faction fighter succumbed to wounds received")).sum, 1);
+        assert_eq!(deaths(&ws("opened fire on a vehicle , killing the commander")).sum, 1);
         // Not one person: a vehicle, a number of them, two named before.
         assert_eq!(deaths(&ws("gunmen shot and killed a number of soldiers")).sum, 0);
         assert_eq!(deaths(&ws("an attack killed a donkey near the road")).sum, 0);
