@@ -1083,6 +1083,9 @@ fn principal_actors(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, date: Option<D
         }
     }
     let mut out: Vec<ResolvedActor> = Vec::new();
+    // Per actor kept: its end token and camp.
+    let mut kept: Vec<(usize, Camp)> = Vec::new();
+    let mut prev_actor_end = 0usize;
     let first_in = ctx.actors.partition_point(|a| a.range.start < sent.start);
     for a in &ctx.actors[first_in..] {
         if a.range.start >= sent.end {
@@ -1092,11 +1095,50 @@ fn principal_actors(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, date: Option<D
             continue;
         }
         let t0 = a.tokens.start;
-        let window: Vec<&str> = (t0.saturating_sub(3).max(wr.start)..t0).map(|i| lw(ctx, i)).collect();
-        let assoc = window
-            .iter()
-            .any(|w| matches!(*w, "backed" | "supported" | "aided" | "accompanied" | "alongside" | "support"))
-            && !window.contains(&"and");
+        // The words since the previous actor (at most four) tell how this one is tied in.
+        let from = t0.saturating_sub(4).max(wr.start).max(prev_actor_end.min(t0));
+        prev_actor_end = a.tokens.end;
+        let mut window: Vec<&str> = (from..t0).map(|i| lw(ctx, i)).collect();
+        // "backed by loyal militias battled the Islamic State": a verb ends the backers.
+        if let Some(k) = window.iter().rposition(|w| {
+            matches!(
+                *w,
+                "battled"
+                    | "fought"
+                    | "clashed"
+                    | "attacked"
+                    | "against"
+                    | "with"
+                    | "targeted"
+                    | "versus"
+                    | "between"
+                    | "took"
+                    | "captured"
+                    | "shelled"
+            )
+        }) {
+            window.drain(..=k);
+        }
+        let assoc = window.iter().any(|w| {
+            matches!(
+                *w,
+                "backed"
+                    | "supported"
+                    | "aided"
+                    | "accompanied"
+                    | "alongside"
+                    | "support"
+                    | "allied"
+                    | "loyal"
+                    | "loyalist"
+                    | "backing"
+                    | "cover"
+                    | "amid"
+                    | "amidst"
+                    | "assisted"
+                    | "including"
+            )
+        }) && !window.contains(&"and");
         if assoc && !out.is_empty() {
             continue;
         }
@@ -1104,9 +1146,67 @@ fn principal_actors(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, date: Option<D
         if out.iter().any(|o| o.key == e.key) {
             continue;
         }
+        // One actor per side, as coders code actor 1 and actor 2: "regime and allied
+        // militia forces", "rebel and Islamist factions" name one side twice.
+        let camp = camp_of(&e.side);
+        if let Some(&(prev_end, prev_camp)) = kept.last() {
+            let between = (prev_end..t0).map(|i| lw(ctx, i)).collect::<Vec<_>>();
+            let joined = between.len() <= 4
+                && between.iter().all(|w| {
+                    matches!(
+                        *w,
+                        "and"
+                            | "the"
+                            | "forces"
+                            | "fighters"
+                            | "of"
+                            | "s"
+                            | "militias"
+                            | "factions"
+                            | "groups"
+                            | "other"
+                    )
+                });
+            if prev_camp == camp && camp != Camp::Other && joined {
+                continue;
+            }
+        }
+        kept.push((a.tokens.end, camp));
         out.push(ResolvedActor { key: e.key.clone(), name: e.name_on(date).to_string(), inter: e.inter });
     }
+    // Civilians hurt in a fight between two armed sides are its victims, not a side.
+    let armed =
+        kept.iter().filter(|(_, c)| *c != Camp::Civilian).map(|(_, c)| *c).collect::<std::collections::HashSet<_>>();
+    if armed.len() >= 2 {
+        let keep: Vec<bool> = kept.iter().map(|(_, c)| *c != Camp::Civilian).collect();
+        let mut it = keep.iter();
+        out.retain(|_| *it.next().unwrap_or(&true));
+    }
     out
+}
+
+/// The side of a conflict an actor fights on, for telling actor 1 from actor 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Camp {
+    Government,
+    Opposition,
+    Jihadist,
+    Kurdish,
+    Coalition,
+    Civilian,
+    Other,
+}
+
+fn camp_of(side: &str) -> Camp {
+    match side {
+        "government" | "pro_government" | "foreign_pro_government" => Camp::Government,
+        "opposition" | "foreign_opposition" => Camp::Opposition,
+        "jihadist" => Camp::Jihadist,
+        "kurdish" => Camp::Kurdish,
+        "coalition" => Camp::Coalition,
+        "civilian" => Camp::Civilian,
+        _ => Camp::Other,
+    }
 }
 
 fn territory_type(rd: &RefData, actors: &[ResolvedActor], lc: &Lc) -> SubEventType {
@@ -1548,6 +1648,31 @@ mod tests {
         let (reading, _) = read(&input, &rd);
         let place = reading.mentions.first().and_then(|m| m.place.clone()).expect("a place");
         assert_eq!((place.name.as_str(), place.admin2_pcode.as_str()), ("Harasta", "SY0302"));
+    }
+
+    #[test]
+    fn one_actor_per_side_and_backers_are_associated() {
+        let rd = crate::RefData::bundled().expect("bundled reference data");
+        let names = |text: &str| -> Vec<String> {
+            let input = crate::ReportInput { id: "t", name: "t", text, is_html: false, published: None };
+            let (reading, _) = read(&input, &rd);
+            reading.mentions.first().map(|m| m.actors.iter().map(|a| a.name.clone()).collect()).unwrap_or_default()
+        };
+        let gov = "Military Forces of Syria (2000-)";
+        assert_eq!(
+            names("Regime forces backed by loyal militias battled the Islamic State in Hama."),
+            [gov, "Islamic State"]
+        );
+        let n = names(
+            "Clashes took place between regime and allied militia forces against rebel and Islamist factions in Hama.",
+        );
+        assert_eq!(n.len(), 2, "{n:?}");
+        assert_eq!(n[0], gov);
+        let n = names(
+            "SDF fighters, backed by Coalition airstrikes, clashed with IS in Raqqa, resulting in 1 civilian fatality.",
+        );
+        assert_eq!(n.len(), 2, "{n:?}");
+        assert!(n[0].contains("Syrian Democratic Forces") && n[1] == "Islamic State", "{n:?}");
     }
 
     #[test]
