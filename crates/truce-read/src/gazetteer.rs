@@ -1035,10 +1035,15 @@ impl Gazetteer {
         // capitalised word is the start of a longer, unknown name ("Tal Shiha").
         if tr.len() == 1 && self.heads.contains(key) {
             let joined = !tokens[tr.start].punct_after;
-            let next_cap = tokens
-                .get(tr.end)
-                .is_some_and(|t| !t.number && text[t.range.clone()].chars().next().is_some_and(|c| c.is_uppercase()));
-            if joined && next_cap {
+            let cap = |t: Option<&Token>| {
+                t.is_some_and(|t| !t.number && text[t.range.clone()].chars().next().is_some_and(|c| c.is_uppercase()))
+            };
+            // "Tlul al Safa": an article between the head and the rest of the name.
+            let article = tokens.get(tr.end).is_some_and(|t| {
+                !t.punct_after
+                    && matches!(&text[t.range.clone()], "al" | "el" | "as" | "ash" | "ad" | "an" | "ar" | "at" | "az")
+            });
+            if joined && (cap(tokens.get(tr.end)) || article && cap(tokens.get(tr.end + 1))) {
                 return false;
             }
         }
@@ -1104,5 +1109,17 @@ mod tests {
         let ex = crate::text::exact_stream(text, &tokens);
         let names: Vec<&str> = g.find(text, &tokens, &ex).iter().map(|h| &text[h.range.clone()]).collect();
         assert_eq!(names, ["Hosh al-Dawahira", "Hanuteh"]);
+    }
+
+    #[test]
+    fn a_name_head_before_an_article_starts_an_unknown_name() {
+        let g = Gazetteer::bundled().expect("bundled gazetteer");
+        let names = |text: &str| -> Vec<String> {
+            let tokens = crate::text::tokenize(text);
+            let ex = crate::text::exact_stream(text, &tokens);
+            g.find(text, &tokens, &ex).iter().map(|h| text[h.range.clone()].to_string()).collect()
+        };
+        assert!(!names("Clashes in the Tlul al Safa area.").contains(&"Tlul".to_string()));
+        assert_eq!(names("Clashes near Tlul, in Idlib."), ["Tlul", "Idlib"]);
     }
 }
