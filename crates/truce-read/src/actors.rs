@@ -24,6 +24,9 @@ pub struct ActorEntry {
     pub side: String,
     /// Names valid over time: (name, from, until).
     pub names: Vec<(String, Option<Date>, Option<Date>)>,
+    /// Governorates (OCHA p-codes) the actor is known to fight in: a prior for
+    /// names that several governorates share.
+    pub areas: Vec<String>,
 }
 
 impl ActorEntry {
@@ -122,7 +125,11 @@ impl Registry {
                 || t.get("kind").and_then(|v| v.as_str()) == Some("generic");
             let resolves = t.get("resolves_to").and_then(|v| v.as_str()).map(str::to_string);
             by_key.insert(key.clone(), actors.len());
-            actors.push(ActorEntry { key, name, inter, side, names });
+            let areas = strs(t.get("areas"));
+            if let Some(bad) = areas.iter().find(|a| !(a.len() == 4 && a.starts_with("SY"))) {
+                return Err(ReadError::Data(format!("actors.toml: {key}: area {bad:?} is not a governorate p-code")));
+            }
+            actors.push(ActorEntry { key, name, inter, side, names, areas });
             raw.push((aliases, strs(t.get("acronyms")), generic, resolves));
         }
         let mut pats: HashMap<String, Vec<Pat>> = HashMap::new();

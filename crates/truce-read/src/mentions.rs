@@ -332,10 +332,26 @@ fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
 fn resolve_places(
     rd: &RefData,
     hits: Vec<Hit>,
+    actors: &[ActorHit],
     dateline: Option<&Range<usize>>,
     sents: &[Range<usize>],
 ) -> Vec<(Hit, u32)> {
     let g = &rd.gaz;
+    // Governorates the report's actors are known to fight in ("SDF" favours the
+    // Raqqa Safsaf over the Tartous one): one vote per actor.
+    let mut area_votes = vec![0u8; g.admin1.len()];
+    let mut seen_actor: Vec<usize> = Vec::new();
+    for a in actors {
+        if seen_actor.contains(&a.actor) {
+            continue;
+        }
+        seen_actor.push(a.actor);
+        for pc in &rd.reg.actors[a.actor].areas {
+            if let Some(i) = g.admin1_by_pcode(pc) {
+                area_votes[i] = area_votes[i].saturating_add(1);
+            }
+        }
+    }
     let sent_of = |pos: usize| sents.partition_point(|s| s.end <= pos);
     let mut pins: Vec<Pin> = Vec::new();
     for (k, h) in hits.iter().enumerate() {
@@ -412,7 +428,8 @@ fn resolve_places(
                         }
                     }
                 }
-                kind + (5.0 - e.rank as f32) * 0.6 + 1.5 * ctx1.min(4.0) + 1.0 * ctx2.min(3.0) + near
+                let area = if h.cands.len() > 1 { 1.0 * f32::from(area_votes[e.admin1].min(2)) } else { 0.0 };
+                kind + (5.0 - e.rank as f32) * 0.6 + 1.5 * ctx1.min(4.0) + 1.0 * ctx2.min(3.0) + near + area
             };
             let best = h
                 .cands
@@ -1314,7 +1331,7 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
             h.exact || !abroad_hits.iter().any(|a| a.tokens.start < h.tokens.end && h.tokens.start < a.tokens.end)
         })
         .collect();
-    let places = resolve_places(rd, place_hits, dateline.as_ref(), &sents);
+    let places = resolve_places(rd, place_hits, &actor_hits, dateline.as_ref(), &sents);
     let lower = text.to_ascii_lowercase();
     let ctx = Ctx { text, lower: &lower, tokens, places, actors: actor_hits };
     let today = input.published.map(|p| p.to_zoned_datetime(rd.local.clone()).date());
@@ -1673,6 +1690,21 @@ mod tests {
         );
         assert_eq!(n.len(), 2, "{n:?}");
         assert!(n[0].contains("Syrian Democratic Forces") && n[1] == "Islamic State", "{n:?}");
+    }
+
+    #[test]
+    fn a_name_several_governorates_share_leans_to_where_the_actors_fight() {
+        let rd = crate::RefData::bundled().expect("bundled reference data");
+        let gov = |text: &str| -> String {
+            let input = crate::ReportInput { id: "t", name: "t", text, is_html: false, published: None };
+            let (reading, _) = read(&input, &rd);
+            reading.mentions.first().and_then(|m| m.place.clone()).map(|p| p.admin1_pcode).unwrap_or_default()
+        };
+        // Kawkab is a village in Rural Damascus, in Hama and in Al-Hasakeh.
+        assert_eq!(gov("Syrian Democratic Forces clashed with the Islamic State in Kawkab."), "SY08");
+        assert_eq!(gov("Jaish al-Islam fighters clashed with regime forces in Kawkab."), "SY03");
+        // A governorate the text names still wins over the prior.
+        assert_eq!(gov("Syrian Democratic Forces clashed with the Islamic State in Kawkab in Hama province."), "SY05");
     }
 
     #[test]
