@@ -902,6 +902,23 @@ impl Gazetteer {
             });
             b.add_names(id, &names);
         }
+        // Text stripped of apostrophes writes possessives glued ("Aleppos outskirts",
+        // "Idlibs countryside"): governorates and their seats also match so, except
+        // where the glued form is another word ("Hamas").
+        let major: Vec<(String, u32)> = b
+            .names
+            .iter()
+            .filter(|(n, id)| {
+                let e = &b.entries[*id as usize];
+                n.is_ascii()
+                    && n.len() >= 4
+                    && !n.ends_with('s')
+                    && (e.kind == Kind::Governorate || e.kind == Kind::Community && e.rank <= 1)
+            })
+            .map(|(n, id)| (format!("{n}s"), *id))
+            .filter(|(n, _)| !matches!(fold_name(n, false).as_str(), "hamas" | "damas"))
+            .collect();
+        b.names.extend(major);
         // Index folded and skeleton names.
         let stop: std::collections::HashSet<String> = STOP.iter().map(|w| fold_name(w, false)).collect();
         // A loose key with the key of a common word ("Iraq", "in") is no name.
