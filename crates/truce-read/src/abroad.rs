@@ -90,6 +90,8 @@ impl Abroad {
         let mut i = range.start;
         while i < range.end {
             let w = &text[tokens[i].range.clone()];
+            // "Falluja's outskirts": the possessive is no part of the name.
+            let w = w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s")).unwrap_or(w);
             let starts_upper = w.chars().next().is_some_and(char::is_uppercase);
             let best = starts_upper
                 .then(|| self.first.get(w))

@@ -163,7 +163,7 @@ const LISTS: &[(Kw, M, &[&str])] = &[
     (
         Kw::ClashWord,
         M::Prefix,
-        &["clash", "battl", "fought", "fight", "firefight", "skirmish", "gunfight", "ambush", "sniper", "engag"],
+        &["clash", "battl", "fought", "fight", "firefight", "skirmish", "gunfight", "ambush", "sniper"],
     ),
     (
         Kw::ClashPhrase,
@@ -195,6 +195,13 @@ const LISTS: &[(Kw, M, &[&str])] = &[
             "exchanged rocket",
             "exchanged mortar",
             "traded fire",
+            "engaged in",
+            "engaged with",
+            "engaged the",
+            "engaged israeli",
+            "defenses engaged",
+            "defences engaged",
+            "engagement with",
             "open fire",
             "opens fire",
             "under fire",

@@ -1317,18 +1317,32 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
     let place_hits = rd.gaz.find(text, &tokens, &ex);
     let actor_hits = rd.reg.find(text, &tokens, &ex);
     // A place name inside an actor's name ("Liwa al-Quds", "Hayat Tahrir al-Sham") is not a place.
+    // A name once read as part of a person's name ("Omar Mateen") is that person when
+    // it comes back alone ("Mateen went into a bathroom").
+    let mut people: std::collections::HashSet<&str> = Default::default();
     let place_hits: Vec<Hit> = place_hits
         .into_iter()
         .filter(|h| !actor_hits.iter().any(|a| a.range.start <= h.range.start && h.range.end <= a.range.end))
         .filter(|h| !is_assad(&text[h.range.clone()]))
-        .filter(|h| !in_person_name(rd, text, &tokens, h))
+        .filter(|h| {
+            let person = in_person_name(rd, text, &tokens, h);
+            if person {
+                people.insert(&text[h.range.clone()]);
+            }
+            !person
+        })
         .collect();
+    let place_hits: Vec<Hit> = place_hits.into_iter().filter(|h| !people.contains(&text[h.range.clone()])).collect();
     // A name abroad written exactly ("Arbil", "Ankara") is not a loose spelling of a Syrian village.
     let abroad_hits = rd.abroad.find(text, &tokens, 0..tokens.len());
+    // An exact name abroad ("Fallujah") is that place, even where a Syrian namesake folds to the
+    // same key ("El Faloujeh"), unless the Syrian place's own name is written just so.
     let place_hits: Vec<Hit> = place_hits
         .into_iter()
         .filter(|h| {
-            h.exact || !abroad_hits.iter().any(|a| a.tokens.start < h.tokens.end && h.tokens.start < a.tokens.end)
+            let surface = &text[h.range.clone()];
+            let own = h.exact && h.cands.iter().any(|&c| rd.gaz.entries[c as usize].name.eq_ignore_ascii_case(surface));
+            own || !abroad_hits.iter().any(|a| a.tokens.start < h.tokens.end && h.tokens.start < a.tokens.end)
         })
         .collect();
     let places = resolve_places(rd, place_hits, &actor_hits, dateline.as_ref(), &sents);
@@ -1350,6 +1364,12 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
     for (h, id) in &ctx.places {
         let in_head = cl.headline.as_ref().is_some_and(|hr| hr.start <= h.range.start && h.range.end <= hr.end)
             || dateline.as_ref().is_some_and(|d| d.start <= h.range.start && h.range.end <= d.end);
+        // A text about events abroad ("Orlando", "Fallujah") that names some Syrian hamlet
+        // in passing is not placed there as a whole.
+        let e = &rd.gaz.entries[*id as usize];
+        if !abroad_hits.is_empty() && e.kind == Kind::Community && e.rank >= 4 && !in_head {
+            continue;
+        }
         if in_head || doc_place.is_none() {
             let p = place_ref(*id, None, 3, None);
             let stop = in_head;
@@ -1360,7 +1380,45 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
         }
     }
     // An event abroad: only when the text names no place in Syria, the dateline's place abroad.
-    let doc_abroad = if doc_place.is_none() { abroad_dateline(rd, text) } else { None };
+    let mut doc_abroad = if doc_place.is_none() { abroad_dateline(rd, text) } else { None };
+    // A text mostly about somewhere else (the Nice or Orlando attacks, the battle for
+    // Fallujah) that names Syria in passing: sentences that name no place are there.
+    if doc_abroad.is_none() {
+        let mut by_country: std::collections::HashMap<&str, (usize, Option<u32>)> = Default::default();
+        for a in &abroad_hits {
+            let e = &rd.abroad.entries[a.entry as usize];
+            // Country names are often actors ("Russia said"); cities and regions place events.
+            if e.is_country {
+                continue;
+            }
+            let c = by_country.entry(e.country.as_str()).or_default();
+            c.0 += 1;
+            if c.1.is_none() {
+                c.1 = Some(a.entry);
+            }
+        }
+        // Distinct Syrian places, hamlets aside (a surname or a word may match one).
+        let mut ids: Vec<u32> = ctx
+            .places
+            .iter()
+            .map(|(_, id)| *id)
+            .filter(|&id| {
+                let e = &rd.gaz.entries[id as usize];
+                !(e.kind == Kind::Community && e.rank >= 4)
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let syrian = ids.len();
+        if let Some((_, (n, city))) = by_country.iter().max_by_key(|(c, (n, _))| (*n, std::cmp::Reverse(**c))) {
+            if *n >= 2 && *n > 2 * syrian {
+                doc_abroad = city.map(|e| abroad_place(&rd.abroad.entries[e as usize]));
+                if doc_abroad.is_some() {
+                    doc_place = None;
+                }
+            }
+        }
+    }
     let mut last_abroad: Option<ResolvedPlace> = None;
     let mut group: Option<usize> = None;
     // Mentions made background because they pin no episode (see below).
@@ -1705,6 +1763,25 @@ mod tests {
         assert_eq!(gov("Jaish al-Islam fighters clashed with regime forces in Kawkab."), "SY03");
         // A governorate the text names still wins over the prior.
         assert_eq!(gov("Syrian Democratic Forces clashed with the Islamic State in Kawkab in Hama province."), "SY05");
+    }
+
+    #[test]
+    fn a_text_about_events_abroad_is_placed_abroad() {
+        let rd = crate::RefData::bundled().expect("bundled reference data");
+        let places = |text: &str| -> Vec<(String, String)> {
+            let input = crate::ReportInput { id: "t", name: "t", text, is_html: false, published: None };
+            let (reading, _) = read(&input, &rd);
+            reading.mentions.iter().filter_map(|m| m.place.clone()).map(|p| (p.name, p.country)).collect()
+        };
+        // "Fallujah" folds like the Damascus quarter El Faloujeh but is the Iraqi city.
+        let p = places("Iraqi troops clashed with militants around Fallujah, west of Baghdad.");
+        assert!(p.iter().all(|(_, c)| c == "IQ"), "{p:?}");
+        // A surname once seen with a first name is no village when it comes back alone.
+        let text = "Gunman kills 49 in Orlando nightclub\n\nOmar Mateen opened fire in a nightclub in Orlando, Florida. \
+                    Police shot Mateen dead after a standoff. He had travelled to Saudi Arabia. \
+                    Mateen killed 49 people.";
+        let p = places(text);
+        assert!(!p.is_empty() && p.iter().all(|(_, c)| c == "US"), "{p:?}");
     }
 
     #[test]
