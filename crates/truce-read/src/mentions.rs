@@ -1241,7 +1241,8 @@ fn territory_type(rd: &RefData, actors: &[ResolvedActor], lc: &Lc) -> SubEventTy
             }
         }
         Some(a) if gov_side(a) => SubEventType::GovernmentRegainsTerritory,
-        Some(a) if a.inter == 8 || a.inter == 1 => SubEventType::ArmedClash,
+        // The Syrian state's own forces regain; foreign forces and their allies overtake.
+        Some(a) if a.inter == 1 => SubEventType::ArmedClash,
         Some(_) => SubEventType::NonStateActorOvertakesTerritory,
         None => SubEventType::ArmedClash,
     }
