@@ -101,17 +101,32 @@ fn territory_cue(lc: &Lc, w: &[&str]) -> bool {
     for (i, x) in w.iter().enumerate() {
         let verb = matches!(
             *x,
-            "captured" | "capturing" | "captures" | "capture" | "seized" | "seizing" | "seizes" | "took" | "takes"
+            "captured"
+                | "capturing"
+                | "captures"
+                | "capture"
+                | "seized"
+                | "seizing"
+                | "seizes"
+                | "took"
+                | "takes"
+                | "take"
         );
         if !verb {
             continue;
         }
         let next: &[&str] = &w[i + 1..(i + 5).min(w.len())];
         let Some(&first) = next.first() else { continue };
-        if matches!(*x, "took" | "takes") && !matches!(first, "the" | "back") {
+        let take = matches!(*x, "took" | "takes" | "take");
+        // "took parts of X", "took several villages".
+        if take && matches!(first, "parts" | "areas" | "positions" | "several" | "most" | "part" | "villages" | "hills")
+        {
+            return true;
+        }
+        if take && !matches!(first, "the" | "back") {
             continue;
         }
-        if matches!(*x, "took" | "takes") && first == "the" {
+        if take && first == "the" {
             // "took the town of X", not "took the initiative".
             if next.get(1).is_some_and(|n| PLACE_NOUNS.contains(n)) {
                 return true;
@@ -137,12 +152,46 @@ fn territory_cue(lc: &Lc, w: &[&str]) -> bool {
     false
 }
 
+/// Words of something done with aircraft or guns: a strike, a hit, a toll.
+fn strike_cue(w: &[&str]) -> bool {
+    w.iter().any(|x| {
+        x.starts_with("shell")
+            || x.starts_with("bomb")
+            || x.starts_with("strik")
+            || x.starts_with("struck")
+            || x.starts_with("target")
+            || x.starts_with("pound")
+            || x.starts_with("raid")
+            || x.starts_with("attack")
+            || x.starts_with("fire")
+            || x.starts_with("hit")
+            || x.starts_with("kill")
+            || x.starts_with("wound")
+            || x.starts_with("injur")
+            || x.starts_with("destroy")
+            || x.starts_with("damag")
+            || x.starts_with("drop")
+            || x.starts_with("launch")
+            || x.starts_with("land")
+            || x.starts_with("fell")
+            || x.starts_with("sortie")
+            || x.starts_with("bombard")
+            || x.starts_with("barrage")
+            || x.starts_with("explod")
+            || x.starts_with("dead")
+            || x.starts_with("died")
+            || x.starts_with("casualt")
+            || x.starts_with("victim")
+            || matches!(*x, "airstrike" | "airstrikes" | "hammered" | "rained" | "blasted")
+    })
+}
+
 /// "advanced in X", "pushed towards X": fighting on a front, which coders count
 /// as a clash until a place changes hands.
 fn advance_cue(w: &[&str]) -> bool {
     w.windows(2).any(|p| {
         matches!(p[0], "advanced" | "advances" | "advance" | "advancing" | "pushed" | "pushes")
-            && matches!(p[1], "in" | "into" | "on" | "towards" | "toward" | "to")
+            && matches!(p[1], "in" | "into" | "on" | "towards" | "toward" | "to" | "against")
     })
 }
 
@@ -222,16 +271,19 @@ fn classify(lc: &Lc, w: &[&str]) -> Option<SubEventType> {
     if lc.any(Kw::Chemical) && !clash {
         return Some(S::ChemicalWeapon);
     }
-    if clash || advance_cue(w) && !lc.any(Kw::AirWord) && !lc.any(Kw::ShellWord) {
+    let strike = strike_cue(w);
+    if clash || advance_cue(w) && !(lc.any(Kw::AirWord) && strike) && !(lc.any(Kw::ShellWord) && strike) {
         return Some(S::ArmedClash);
     }
     if lc.any(Kw::Suicide) {
         return Some(S::SuicideBomb);
     }
-    if lc.any(Kw::AirWord) || lc.any(Kw::AirPhrase) {
+    // Aircraft and guns named without anything done with them ("warplanes flew back
+    // to Russia", "repositioned artillery near Aleppo") are no strike.
+    if lc.any(Kw::AirPhrase) || lc.any(Kw::AirWord) && strike_cue(w) {
         return Some(S::AirDroneStrike);
     }
-    if lc.any(Kw::ShellWord) {
+    if lc.any(Kw::ShellWord) && strike_cue(w) {
         return Some(S::ShellingArtilleryMissileAttack);
     }
     if lc.any(Kw::Grenade) {
@@ -1338,11 +1390,17 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
     let abroad_hits = rd.abroad.find(text, &tokens, 0..tokens.len());
     // An exact name abroad ("Fallujah") is that place, even where a Syrian namesake folds to the
     // same key ("El Faloujeh"), unless the Syrian place's own name is written just so.
+    // In a text mostly about somewhere else, a name there is that place ("Ramadi" in an
+    // article on Iraq), even if a Syrian village has the very same name.
+    let cities_abroad = abroad_hits.iter().filter(|a| !rd.abroad.entries[a.entry as usize].is_country).count();
+    let foreign_text = cities_abroad >= 3 && cities_abroad > 2 * place_hits.len();
     let place_hits: Vec<Hit> = place_hits
         .into_iter()
         .filter(|h| {
             let surface = &text[h.range.clone()];
-            let own = h.exact && h.cands.iter().any(|&c| rd.gaz.entries[c as usize].name.eq_ignore_ascii_case(surface));
+            let own = h.exact
+                && !foreign_text
+                && h.cands.iter().any(|&c| rd.gaz.entries[c as usize].name.eq_ignore_ascii_case(surface));
             own || !abroad_hits.iter().any(|a| a.tokens.start < h.tokens.end && h.tokens.start < a.tokens.end)
         })
         .collect();
@@ -1714,6 +1772,11 @@ mod tests {
         assert_eq!(class("QSD advanced into Baghuz area after clashes."), Some(S::ArmedClash));
         assert_eq!(class("Regime forces took control of Kafr Nabuda."), Some(S::GovernmentRegainsTerritory));
         assert_eq!(class("Clashes took place in IS controlled enclave near Hajin."), Some(S::ArmedClash));
+        // Aircraft and guns with nothing done with them are no strike.
+        assert_eq!(class("Russia says another group of its warplanes flies back from Syria."), None);
+        assert_eq!(class("The White House said Russia has repositioned artillery near Aleppo."), None);
+        assert_eq!(class("Russian warplanes struck rebel positions near Aleppo."), Some(S::AirDroneStrike));
+        assert_eq!(class("Syrian forces backed by Russian warplanes advance against IS."), Some(S::ArmedClash));
     }
 
     #[test]

@@ -41,6 +41,11 @@ fn lower<'b>(w: &str, buf: &'b mut [u8; 16]) -> &'b [u8] {
 }
 
 fn month(w: &str) -> Option<i8> {
+    // Most words are no month: rule them out by length and first letter first.
+    let b = w.as_bytes();
+    if !(3..=10).contains(&b.len()) || !matches!(b[0] | 0x20, b'j' | b'f' | b'm' | b'a' | b's' | b'o' | b'n' | b'd') {
+        return None;
+    }
     let mut buf = [0u8; 16];
     let l = lower(w.trim_end_matches('.'), &mut buf);
     Some(match l {
@@ -130,6 +135,30 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
     let mut i = 0;
     while i < n {
         let cur = w(i);
+        // "two years ago", "a week ago", "three days ago", against the publication day.
+        if let (Some(today), true) = (ctx.today, w(i + 2).eq_ignore_ascii_case("ago")) {
+            let count = crate::numbers::value(&cur.to_ascii_lowercase()).filter(|v| (1..=100).contains(v));
+            if let Some(k) = count.map(i64::from) {
+                let unit = w(i + 1).to_ascii_lowercase();
+                let back = match unit.trim_end_matches('s') {
+                    "year" => Some((today.checked_sub(k.years()).ok(), Precision::Year)),
+                    "month" => Some((today.checked_sub(k.months()).ok(), Precision::Month)),
+                    "week" => Some((today.checked_sub(k.weeks()).ok(), Precision::Week)),
+                    "day" => Some((today.checked_sub(k.days()).ok(), Precision::Day)),
+                    _ => None,
+                };
+                if let Some((Some(d), p)) = back {
+                    let (a, b) = match p {
+                        Precision::Year => (d.first_of_year(), d.last_of_year()),
+                        Precision::Month => (d.first_of_month(), d.last_of_month()),
+                        _ => (d, d),
+                    };
+                    spans.push((i, i + 3, a, b, p));
+                    i += 3;
+                    continue;
+                }
+            }
+        }
         // Most words open with a lowercase letter: such a word starts a time only
         // as a month name or one of these words (weekdays are capitalised, dates
         // and clock times open with a digit).
@@ -183,7 +212,7 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
             i += 1;
             continue;
         }
-        // "February 2013": a whole month.
+        // "February 2013": a whole month; "in February", "since September": the last one.
         if let Some(m) = month_at(i).filter(|_| cur.chars().next().is_some_and(|c| c.is_uppercase())) {
             if let Ok(y) = w(i + 1).parse::<i16>() {
                 if w(i + 1).len() == 4 && (1990..2100).contains(&y) && day_at(i.wrapping_sub(1)).is_none() {
@@ -192,6 +221,18 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
                         i += 2;
                         continue;
                     }
+                }
+            }
+            let lead = matches!(
+                w(i.wrapping_sub(1)),
+                "in" | "In" | "since" | "Since" | "early" | "late" | "mid" | "until" | "last" | "by" | "of"
+            );
+            let full = cur.len() > 3 && !cur.ends_with('.');
+            if lead && full && day_at(i + 1).is_none() && day_at(i.wrapping_sub(2)).is_none() {
+                if let Some(Ok(a)) = infer_year(ctx, m).map(|y| Date::new(y, m, 1)) {
+                    spans.push((i, i + 1, a, a.last_of_month(), Precision::Month));
+                    i += 1;
+                    continue;
                 }
             }
         }
@@ -510,6 +551,15 @@ mod tests {
         let h = find(&words("on 3 February 2013 ."), &c);
         assert_eq!(h[0].time.precision(), Precision::Day);
         assert!(find(&words("in 300 villages"), &c).is_empty());
+        let h = find(&words("the Russian air force intervened in September to support Assad"), &c);
+        assert_eq!((day(h[0].time.from()), h[0].time.precision()), ("2016-09-01".into(), Precision::Month));
+        let h = find(&words("talks convened two years ago collapsed"), &c);
+        assert_eq!((day(h[0].time.from()), h[0].time.precision()), ("2014-01-01".into(), Precision::Year));
+        let h = find(&words("a car bomb three days ago"), &c);
+        assert_eq!(day(h[0].time.from()), "2016-12-26");
+        // "May" the verb and a day of the month are no month.
+        assert!(find(&words("Talks May resume"), &c).is_empty());
+        assert_eq!(find(&words("on 3 February ,"), &c)[0].time.precision(), Precision::Day);
     }
 
     #[test]
