@@ -53,7 +53,6 @@ pub struct ActorHit {
     /// Resolved actor index.
     pub actor: usize,
     /// True when the text used a generic phrase ("regime forces").
-    #[allow(dead_code, reason = "kept for callers that weigh generic references lower")]
     pub generic: bool,
 }
 

@@ -1155,6 +1155,7 @@ fn principal_actors(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, date: Option<D
     // Per actor kept: its end token and camp.
     let mut kept: Vec<(usize, Camp)> = Vec::new();
     let mut prev_actor_end = 0usize;
+    let mut last_generic = false;
     let first_in = ctx.actors.partition_point(|a| a.range.start < sent.start);
     for a in &ctx.actors[first_in..] {
         if a.range.start >= sent.end {
@@ -1218,6 +1219,8 @@ fn principal_actors(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, date: Option<D
         // One actor per side, as coders code actor 1 and actor 2: "regime and allied
         // militia forces", "rebel and Islamist factions" name one side twice.
         let camp = camp_of(&e.side);
+        let prev_generic = last_generic;
+        last_generic = a.generic;
         if let Some(&(prev_end, prev_camp)) = kept.last() {
             let between = (prev_end..t0).map(|i| lw(ctx, i)).collect::<Vec<_>>();
             let joined = between.len() <= 4
@@ -1237,7 +1240,13 @@ fn principal_actors(rd: &RefData, ctx: &Ctx, sent: &Range<usize>, date: Option<D
                     )
                 });
             if prev_camp == camp && camp != Camp::Other && joined {
-                continue;
+                // "regime 4th Division fighters": the named unit, not the generic word before it.
+                if between.is_empty() && prev_generic && !a.generic {
+                    out.pop();
+                    kept.pop();
+                } else {
+                    continue;
+                }
             }
         }
         kept.push((a.tokens.end, camp));
