@@ -554,6 +554,14 @@ fn parts_after(words: &[&str], lw: &[&str], punct: &[bool], i: usize) -> Option<
 pub fn deaths_lower(words: &[&str], lw: &[&str], punct: &[bool]) -> Deaths {
     let mut d = Deaths::default();
     let n = lw.len();
+    // A closing tally on its own ("1 fatality.", "2 fatalities."), as coders write
+    // them: the event's total, not more deaths.
+    if (2..=3).contains(&n) && matches!(lw[1], "fatality" | "fatalities") && (n == 2 || lw[2] == "reported") {
+        if let Some(v) = value(lw[0]).filter(|_| words[0].chars().all(|c| c.is_ascii_digit()) || lw[0] == "one") {
+            d.coded = Some(v);
+            return d;
+        }
+    }
     let brk = |k: usize| punct.get(k).copied().unwrap_or(false);
     let mut used = vec![false; n];
     let (mut coded_at, mut parts_at) = (None, None);
@@ -856,6 +864,15 @@ mod tests {
         assert_eq!(deaths(&ws("the bodies of 15 Free Syrian Army members who were killed")).sum, 15);
         assert_eq!(deaths(&ws("resulting in the death of 3 fighters and a civilian")).sum, 3);
         assert_eq!(deaths(&ws("Unidentified gunmen assassinated 2 TIP fighters")).sum, 2);
+    }
+
+    #[test]
+    fn a_closing_tally_is_the_total() {
+        let d = deaths(&ws("2 fatalities"));
+        assert_eq!((d.coded, d.sum), (Some(2), 0));
+        assert_eq!(deaths(&ws("1 fatality")).coded, Some(1));
+        // Inside a sentence it is a count like any other.
+        assert_eq!(deaths(&ws("the attack caused 3 fatalities among the fighters")).sum, 3);
     }
 
     #[test]
