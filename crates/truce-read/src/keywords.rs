@@ -170,7 +170,7 @@ const LISTS: &[(Kw, M, &[&str])] = &[
     (
         Kw::ClashWord,
         M::Prefix,
-        &["clash", "battl", "fought", "fight", "firefight", "skirmish", "gunfight", "ambush", "sniper"],
+        &["clash", "battl", "fought", "fight", "firefight", "skirmish", "gunfight", "ambush", "sniper", "infighting"],
     ),
     (
         Kw::ClashPhrase,
@@ -291,12 +291,13 @@ const LISTS: &[(Kw, M, &[&str])] = &[
     ),
     (Kw::AttackWord, M::Prefix, &["assassinat"]),
     (Kw::KilledWord, M::Word, &["killed", "killing", "dead", "died"]),
+    (Kw::KilledWord, M::Sub, &["body of a", "body of an", "bodies of"]),
     (
         Kw::WarToll,
         M::Sub,
         &["war has killed", "conflict has killed", "has killed more", "have been killed since", "killed more than"],
     ),
-    (Kw::ArrestWord, M::Word, &["arrested", "detained", "arrests", "raid"]),
+    (Kw::ArrestWord, M::Word, &["arrested", "detained", "arrests", "raid", "captured", "capturing"]),
     (Kw::Raid, M::Word, &["raid", "raided", "raids", "stormed", "ambushed", "clashed", "clashes", "firefight"]),
     (Kw::Protest, M::Prefix, &["protest", "demonstrat"]),
     (Kw::Disrupted, M::Sub, &["intercepted", "shot down", "defused", "dismantled", "downed"]),

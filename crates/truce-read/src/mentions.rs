@@ -133,7 +133,8 @@ fn territory_cue(lc: &Lc, w: &[&str]) -> bool {
             }
             continue;
         }
-        if NON_PLACE_OBJECTS.contains(&first) {
+        // "captured two soldiers", "capturing IS members": people and gear, not ground.
+        if next.iter().take(3).any(|n| NON_PLACE_OBJECTS.contains(n)) {
             continue;
         }
         let counted = matches!(first, "a" | "an" | "one" | "several" | "some" | "many" | "dozens" | "number")
@@ -306,7 +307,8 @@ fn classify(lc: &Lc, w: &[&str]) -> Option<SubEventType> {
         return Some(if armed_target(w) { S::ArmedClash } else { S::Attack });
     }
     if lc.any(Kw::ArrestWord) {
-        return Some(if armed_target(w) && lc.any(Kw::Raid) { S::ArmedClash } else { S::Arrests });
+        // Armed men detained by armed men are a clash between them, as coders count it.
+        return Some(if armed_target(w) { S::ArmedClash } else { S::Arrests });
     }
     if lc.any(Kw::Protest) {
         return Some(S::PeacefulProtest);
@@ -1782,6 +1784,9 @@ mod tests {
         assert_eq!(class("Unidentified gunmen shot and killed a man and his child."), Some(S::Attack));
         assert_eq!(class("Regime forces arrested 5 civilians in Daraa."), Some(S::Arrests));
         assert_eq!(class("HTS carried out a raid and arrested 3 IS cell members."), Some(S::ArmedClash));
+        assert_eq!(class("The body of a QSD member was found near Thiban."), Some(S::ArmedClash));
+        assert_eq!(class("Infighting was reported between two factions in Tell Halaf."), Some(S::ArmedClash));
+        assert_eq!(class("YPG units captured 8 foreign IS members near Hajin."), Some(S::ArmedClash));
         // Advancing on a front is fighting; a place changing hands is territory.
         assert_eq!(class("QSD advanced into Baghuz area after clashes."), Some(S::ArmedClash));
         assert_eq!(class("Regime forces took control of Kafr Nabuda."), Some(S::GovernmentRegainsTerritory));
@@ -1882,7 +1887,8 @@ mod tests {
     fn captures_of_places_change_territory_but_captures_of_people_do_not() {
         assert_eq!(class("QSD captured Andalus village east of Raqqa"), Some(SubEventType::GovernmentRegainsTerritory));
         assert_eq!(class("HTS controlled Tal Bzam village"), Some(SubEventType::GovernmentRegainsTerritory));
-        assert_eq!(class("Rebels captured two soldiers near Hama"), None);
+        // Taking soldiers prisoner is a clash between armed men, not ground changing hands.
+        assert_eq!(class("Rebels captured two soldiers near Hama"), Some(SubEventType::ArmedClash));
         assert_eq!(class("Warplanes targeted IS-controlled areas amid clashes"), Some(SubEventType::ArmedClash));
         assert_ne!(
             class("HTS seized a number of vehicles after raids on checkpoints"),
