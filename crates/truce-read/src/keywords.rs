@@ -301,7 +301,21 @@ const LISTS: &[(Kw, M, &[&str])] = &[
     (Kw::Raid, M::Word, &["raid", "raided", "raids", "stormed", "ambushed", "clashed", "clashes", "firefight"]),
     (Kw::Protest, M::Prefix, &["protest", "demonstrat"]),
     (Kw::Disrupted, M::Sub, &["intercepted", "shot down", "defused", "dismantled", "downed"]),
-    (Kw::Denied, M::Sub, &["denied", "denies", "deny ", "did not happen", "rejected reports", "no clashes"]),
+    (
+        Kw::Denied,
+        M::Sub,
+        &[
+            "denied",
+            "denies",
+            "deny ",
+            "did not happen",
+            "rejected reports",
+            "no clashes",
+            "no truth",
+            "false reports",
+            "fabricated",
+        ],
+    ),
     (
         Kw::Background,
         M::Sub,
@@ -318,7 +332,11 @@ const LISTS: &[(Kw, M, &[&str])] = &[
     ),
     (Kw::HypoWord, M::Word, &["if", "could", "might", "unless", "would"]),
     (Kw::HypoBlock, M::Word, &["killed", "clashes", "died"]),
-    (Kw::PlannedWord, M::Word, &["will", "plans", "planned", "scheduled"]),
+    (
+        Kw::PlannedWord,
+        M::Word,
+        &["will", "plans", "planned", "scheduled", "preparing", "prepares", "intends", "poised"],
+    ),
     (Kw::PlannedPhrase, M::Sub, &["set to", "expected to", "is to ", "are to "]),
     (Kw::Capital, M::Sub, &["near the capital", "outside the capital", "around the capital", "the capital's"]),
     (
