@@ -177,6 +177,7 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
                     | b"earlier"
                     | b"this"
                     | b"in"
+                    | b"the"
                     | b"since"
             ) {
                 i += 1;
@@ -197,8 +198,8 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
                 }
             }
         }
-        // "in 2013", "since 2011": a whole year.
-        if matches!(cur, "in" | "In" | "since" | "Since") {
+        // "in 2013", "since 2011", "the 2008 killing": a whole year.
+        if matches!(cur, "in" | "In" | "since" | "Since" | "the" | "The") {
             if let Ok(y) = w(i + 1).parse::<i16>() {
                 let alone = w(i + 1).len() == 4 && month_at(i + 2).is_none();
                 if alone && (1990..2100).contains(&y) {
@@ -543,6 +544,8 @@ mod tests {
         assert_eq!(h[0].time.precision(), Precision::Month);
         let h = find(&words("the siege began in February 2013 and"), &c);
         assert_eq!((day(h[0].time.from()), day(h[0].time.to())), ("2013-02-01".into(), "2013-02-28".into()));
+        let h = find(&words("accuses Israel of the 2008 killing ."), &c);
+        assert_eq!((day(h[0].time.from()), h[0].time.precision()), ("2008-01-01".into(), Precision::Year));
         let h = find(&words("rebels have held it since 2012 ."), &c);
         assert_eq!((day(h[0].time.from()), h[0].time.precision()), ("2012-01-01".into(), Precision::Year));
         let h = find(&words("On the 26th of December , 1 fighter was killed"), &c);
