@@ -16,6 +16,7 @@ use utoipa_axum::routes;
 use crate::auth::{self, Caller};
 use crate::dto::*;
 use crate::error::ErrorBody;
+use crate::limit::ClientAddr;
 use crate::{ApiError, AppState, HotlineEvent};
 
 #[derive(OpenApi)]
@@ -800,16 +801,19 @@ async fn reply_referral(
 
 // ---------- access ----------
 
-/// Sign in: sets the session cookie and returns the CSRF token.
+/// Sign in: sets the session cookie and returns the CSRF token. After 5 failed
+/// sign-ins for a name or from an address in 15 minutes, 429 until the window passes.
 #[utoipa::path(post, path = "/session", tag = "access", request_body = LoginRequest,
-    responses((status = 200, body = MeDto), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = MeDto), (status = 401, body = ErrorBody),
+              (status = 429, body = ErrorBody, description = "Too many failed sign-ins; see Retry-After")))]
 async fn login(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     Json(req): Json<LoginRequest>,
 ) -> Result<Response, ApiError> {
     auth::check_origin(&headers)?;
-    let (token, csrf, user) = auth::login(&state, &req.name, &req.password).await?;
+    let (token, csrf, user) = auth::login(&state, &req.name, &req.password, addr).await?;
     let o = state.options();
     let cookie = auth::session_cookie(&token, o.secure_cookies, o.session_hours);
     let me = MeDto { name: user.name, role: user.role.as_string(), csrf: Some(csrf) };
