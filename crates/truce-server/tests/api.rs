@@ -802,6 +802,15 @@ async fn secrets_never_reach_the_log() {
     assert_eq!(try_login(&state, "canary", wrong, "192.0.2.2").await.0, StatusCode::UNAUTHORIZED);
     let (st, _, _) = try_form_login(&state, "canary", wrong, "192.0.2.2").await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
+    // A password of the wrong JSON type is refused without echoing it.
+    let typed = serde_json::json!({"name": "canary", "password": 987_654_321_987_u64}).to_string();
+    let (st, _, body) = raw(&state, "POST", "/api/v1/session", &[], Some(("application/json", typed))).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("bad_request") && !body.contains("987654321987"), "{body}");
+    // And, as with any JSON endpoint, only as JSON (a cross-site form cannot send that).
+    let form = serde_json::json!({"name": "canary", "password": pw}).to_string();
+    let (st, _, body) = raw(&state, "POST", "/api/v1/session", &[], Some(("text/plain", form))).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
     let in_name = "name-field-pw-Zk9";
     assert_eq!(try_login(&state, in_name, "", "192.0.2.3").await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(try_login(&state, "canary", pw, "192.0.2.4").await.0, StatusCode::TOO_MANY_REQUESTS);
@@ -816,6 +825,10 @@ async fn secrets_never_reach_the_log() {
     )
     .await;
     assert_eq!(st, StatusCode::CREATED, "{body}");
+    let typed = serde_json::json!({"name": "fresh2", "role": "observer", "password": 987_654_321_987_u64});
+    let (st, body, _) = call(&state, "POST", "/api/v1/users", Some(&login(&state, "ada").await), Some(typed)).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
+    assert!(!body.to_string().contains("987654321987"), "{body}");
     let (_, tok, _) = call(&state, "POST", "/api/v1/tokens", Some(&s), Some(serde_json::json!({"label": "x"}))).await;
     let api_token = tok["token"].as_str().unwrap().to_owned();
     for (bearer, want) in [(api_token.as_str(), StatusCode::OK), ("bearer-canary-Hy4", StatusCode::UNAUTHORIZED)] {
@@ -844,6 +857,7 @@ async fn secrets_never_reach_the_log() {
         ("api token", api_token.clone()),
         ("api token digest", digest(&api_token)),
         ("wrong bearer token", "bearer-canary-Hy4".to_owned()),
+        ("password of the wrong type", "987654321987".to_owned()),
     ];
     for (what, secret) in secrets {
         assert!(!text.contains(&secret), "the {what} is in the log");
