@@ -2,7 +2,7 @@
 //! tokens. The engine stores what the server hands it: argon2 hashes and
 //! SHA-256 digests of tokens; hashing and randomness stay in the server.
 
-use jiff::SignedDuration;
+use jiff::{SignedDuration, Timestamp};
 use truce_model::ActorKey;
 use truce_store::UserRow;
 
@@ -80,8 +80,8 @@ impl Role {
     }
 }
 
-/// A user as the server sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A user as the server sees it. `Debug` leaves out the password hash.
+#[derive(Clone, PartialEq, Eq)]
 pub struct User {
     /// Login name.
     pub name: String,
@@ -89,6 +89,16 @@ pub struct User {
     pub role: Role,
     /// The argon2 PHC string, for verifying a password.
     pub password_hash: String,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("password_hash", &"[redacted]")
+            .finish()
+    }
 }
 
 fn user(row: UserRow) -> Result<User, EngineError> {
@@ -133,14 +143,30 @@ impl Engine {
         csrf: &str,
         ttl: SignedDuration,
     ) -> Result<(), EngineError> {
-        let now = Engine::now();
+        self.start_session_at(token_hash, user, csrf, ttl, Engine::now()).await
+    }
+
+    /// [`Engine::start_session`] with "now" given (the server's clock, which tests move).
+    pub async fn start_session_at(
+        &self,
+        token_hash: &str,
+        user: &str,
+        csrf: &str,
+        ttl: SignedDuration,
+        now: Timestamp,
+    ) -> Result<(), EngineError> {
         let expires = now.checked_add(ttl).map_err(|e| EngineError::Internal(e.to_string()))?;
         Ok(self.store.insert_session(token_hash, user, csrf, now, expires).await?)
     }
 
     /// The user and CSRF token of a live session.
     pub async fn session(&self, token_hash: &str) -> Result<Option<(User, String)>, EngineError> {
-        match self.store.session(token_hash, Engine::now()).await? {
+        self.session_at(token_hash, Engine::now()).await
+    }
+
+    /// The user and CSRF token of a session live at `now` (not ended, not expired).
+    pub async fn session_at(&self, token_hash: &str, now: Timestamp) -> Result<Option<(User, String)>, EngineError> {
+        match self.store.session(token_hash, now).await? {
             Some((row, csrf)) => Ok(Some((user(row)?, csrf))),
             None => Ok(None),
         }
@@ -148,7 +174,12 @@ impl Engine {
 
     /// Ends a session.
     pub async fn end_session(&self, token_hash: &str) -> Result<(), EngineError> {
-        Ok(self.store.delete_session(token_hash, Engine::now()).await?)
+        self.end_session_at(token_hash, Engine::now()).await
+    }
+
+    /// Ends a session, and drops every session expired at `now`.
+    pub async fn end_session_at(&self, token_hash: &str, now: Timestamp) -> Result<(), EngineError> {
+        Ok(self.store.delete_session(token_hash, now).await?)
     }
 
     /// Stores an API token digest for a user.

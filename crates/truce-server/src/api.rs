@@ -16,6 +16,7 @@ use utoipa_axum::routes;
 use crate::auth::{self, Caller};
 use crate::dto::*;
 use crate::error::ErrorBody;
+use crate::limit::ClientAddr;
 use crate::{ApiError, AppState, HotlineEvent};
 
 #[derive(OpenApi)]
@@ -800,16 +801,34 @@ async fn reply_referral(
 
 // ---------- access ----------
 
-/// Sign in: sets the session cookie and returns the CSRF token.
+/// A JSON body that holds a password. Parsed here rather than by the `Json`
+/// extractor, whose rejection quotes a value of the wrong type (a numeric
+/// password) in the reply and in axum's trace log; this error names only the
+/// expected `shape`. Like `Json`, it wants `Content-Type: application/json`
+/// (which a cross-site HTML form cannot send).
+fn secret_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8], shape: &str) -> Result<T, ApiError> {
+    let expected = || ApiError::BadRequest(format!("expected a JSON body {shape} (Content-Type: application/json)"));
+    let ty = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !ty.starts_with("application/json") {
+        return Err(expected());
+    }
+    serde_json::from_slice(body).map_err(|_| expected())
+}
+
+/// Sign in: sets the session cookie and returns the CSRF token. After 5 failed
+/// sign-ins for a name or from an address in 15 minutes, 429 until the window passes.
 #[utoipa::path(post, path = "/session", tag = "access", request_body = LoginRequest,
-    responses((status = 200, body = MeDto), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = MeDto), (status = 401, body = ErrorBody),
+              (status = 429, body = ErrorBody, description = "Too many failed sign-ins; see Retry-After")))]
 async fn login(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
-    Json(req): Json<LoginRequest>,
+    body: Bytes,
 ) -> Result<Response, ApiError> {
     auth::check_origin(&headers)?;
-    let (token, csrf, user) = auth::login(&state, &req.name, &req.password).await?;
+    let req: LoginRequest = secret_json(&headers, &body, r#"{"name": string, "password": string}"#)?;
+    let (token, csrf, user) = auth::login(&state, &req.name, &req.password, addr).await?;
     let o = state.options();
     let cookie = auth::session_cookie(&token, o.secure_cookies, o.session_hours);
     let me = MeDto { name: user.name, role: user.role.as_string(), csrf: Some(csrf) };
@@ -865,10 +884,11 @@ async fn create_user(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    Json(req): Json<NewUserRequest>,
+    body: Bytes,
 ) -> Result<(StatusCode, Json<UserDto>), ApiError> {
     caller.require(&["admin"])?;
     caller.check_csrf(&headers, None)?;
+    let req: NewUserRequest = secret_json(&headers, &body, r#"{"name": string, "role": string, "password": string}"#)?;
     crate::auth::add_user(state.engine(), &req.name, &req.role, &req.password, state.options().password_cost).await?;
     Ok((StatusCode::CREATED, Json(UserDto { name: req.name, role: req.role })))
 }

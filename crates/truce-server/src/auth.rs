@@ -83,13 +83,22 @@ fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// The signed-in user making a request.
-#[derive(Debug, Clone)]
+/// The signed-in user making a request. `Debug` leaves out the CSRF token.
+#[derive(Clone)]
 pub struct Caller {
     /// The user.
     pub user: User,
     /// The session's CSRF token, when the request came with the session cookie.
     pub csrf: Option<String>,
+}
+
+impl std::fmt::Debug for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caller")
+            .field("user", &self.user)
+            .field("csrf", &self.csrf.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
 }
 
 impl Caller {
@@ -142,7 +151,7 @@ pub async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Option<Ca
         };
     }
     if let Some(token) = cookie(headers, SESSION_COOKIE)
-        && let Some((user, csrf)) = engine.session(&token_digest(token)).await?
+        && let Some((user, csrf)) = engine.session_at(&token_digest(token), state.now()).await?
     {
         return Ok(Some(Caller { user, csrf: Some(csrf) }));
     }
@@ -178,9 +187,27 @@ impl FromRequestParts<AppState> for PageCaller {
 }
 
 /// Starts a session for `name` after checking the password; returns
-/// (cookie value, csrf token, user).
-pub async fn login(state: &AppState, name: &str, password: &str) -> Result<(String, String, User), ApiError> {
+/// (cookie value, csrf token, user). Refused with `TooManyAttempts` while the
+/// name or the client address `addr` is over the login limit (see `limit`).
+///
+/// The log names the user on success and on a wrong password for a known
+/// user; for an unknown name it says only that, since people type passwords
+/// into the name field.
+pub async fn login(
+    state: &AppState,
+    name: &str,
+    password: &str,
+    addr: Option<std::net::IpAddr>,
+) -> Result<(String, String, User), ApiError> {
     let engine = state.engine();
+    let now = state.now();
+    let attempt = match state.0.logins.begin(name, addr, now) {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::warn!(client = ?addr, "sign-in refused: too many failures for this name or address");
+            return Err(e);
+        }
+    };
     let user = engine.user(name).await?;
     // Verify against a fixed hash when the user is unknown, so timing does not tell.
     let ok = match &user {
@@ -190,11 +217,23 @@ pub async fn login(state: &AppState, name: &str, password: &str) -> Result<(Stri
             false
         }
     };
-    let (Some(user), true) = (user, ok) else { return Err(ApiError::BadCredentials) };
+    let user = match (user, ok) {
+        (Some(user), true) => user,
+        (Some(user), false) => {
+            tracing::warn!(user = %user.name, client = ?addr, "sign-in failed: wrong password");
+            return Err(ApiError::BadCredentials);
+        }
+        (None, _) => {
+            tracing::warn!(client = ?addr, "sign-in failed: unknown user name");
+            return Err(ApiError::BadCredentials);
+        }
+    };
+    state.0.logins.succeeded(attempt);
     let token = new_token()?;
     let csrf = new_token()?;
     let ttl = SignedDuration::from_hours(i64::from(state.options().session_hours));
-    engine.start_session(&token_digest(&token), &user.name, &csrf, ttl).await?;
+    engine.start_session_at(&token_digest(&token), &user.name, &csrf, ttl, now).await?;
+    tracing::info!(user = %user.name, client = ?addr, "signed in");
     Ok((token, csrf, user))
 }
 
@@ -217,7 +256,7 @@ pub fn session_cookie(token: &str, secure: bool, hours: u32) -> String {
 /// Ends the session of the request's cookie, if any.
 pub async fn logout(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     if let Some(token) = cookie(headers, SESSION_COOKIE) {
-        state.engine().end_session(&token_digest(token)).await?;
+        state.engine().end_session_at(&token_digest(token), state.now()).await?;
     }
     Ok(())
 }
@@ -250,6 +289,16 @@ mod tests {
         assert_eq!(a.len(), 64);
         assert_ne!(a, b);
         assert_ne!(token_digest(&a), a);
+    }
+
+    #[test]
+    fn caller_debug_shows_neither_csrf_token_nor_password_hash() {
+        let hash = hash_password("correct horse", PasswordCost::TestOnly).unwrap();
+        let user = User { name: "ada".into(), role: truce_engine::Role::Admin, password_hash: hash.clone() };
+        let csrf = new_token().unwrap();
+        let shown = format!("{:?}", Caller { user, csrf: Some(csrf.clone()) });
+        assert!(shown.contains("ada") && shown.contains("[redacted]"), "{shown}");
+        assert!(!shown.contains(&csrf) && !shown.contains(&hash) && !shown.contains("argon2"), "{shown}");
     }
 
     #[test]

@@ -469,8 +469,8 @@ pub struct ReplyRequest {
     pub body: String,
 }
 
-/// Name and password.
-#[derive(Debug, Deserialize, ToSchema)]
+/// Name and password. `Debug` leaves out the password.
+#[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
     /// User name.
     pub name: String,
@@ -478,8 +478,8 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-/// Who is signed in.
-#[derive(Debug, Serialize, ToSchema)]
+/// Who is signed in. `Debug` leaves out the CSRF token.
+#[derive(Serialize, ToSchema)]
 pub struct MeDto {
     /// User name.
     pub name: String,
@@ -489,8 +489,8 @@ pub struct MeDto {
     pub csrf: Option<String>,
 }
 
-/// A new API token (shown once).
-#[derive(Debug, Serialize, ToSchema)]
+/// A new API token (shown once). `Debug` leaves out the token.
+#[derive(Serialize, ToSchema)]
 pub struct TokenDto {
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
@@ -504,8 +504,8 @@ pub struct TokenRequest {
     pub label: Option<String>,
 }
 
-/// A new user.
-#[derive(Debug, Deserialize, ToSchema)]
+/// A new user. `Debug` leaves out the password.
+#[derive(Deserialize, ToSchema)]
 pub struct NewUserRequest {
     /// Login name.
     pub name: String,
@@ -513,6 +513,41 @@ pub struct NewUserRequest {
     pub role: String,
     /// At least 8 characters.
     pub password: String,
+}
+
+/// What `Debug` prints instead of a secret.
+const REDACTED: &str = "[redacted]";
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest").field("name", &self.name).field("password", &REDACTED).finish()
+    }
+}
+
+impl std::fmt::Debug for MeDto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MeDto")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("csrf", &self.csrf.as_ref().map(|_| REDACTED))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for TokenDto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenDto").field("token", &REDACTED).finish()
+    }
+}
+
+impl std::fmt::Debug for NewUserRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUserRequest")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("password", &REDACTED)
+            .finish()
+    }
 }
 
 /// A user.
@@ -638,4 +673,28 @@ pub struct ReportHit {
     pub report: ReportDto,
     /// Text around the hits, hits in `[…]`.
     pub snippet: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let secret = "s3cret-horse-battery";
+        let login: LoginRequest =
+            serde_json::from_value(serde_json::json!({"name": "ada", "password": secret})).unwrap();
+        let new_user: NewUserRequest =
+            serde_json::from_value(serde_json::json!({"name": "obs2", "role": "observer", "password": secret}))
+                .unwrap();
+        let me = MeDto { name: "ada".into(), role: "admin".into(), csrf: Some(secret.into()) };
+        let token = TokenDto { token: secret.into() };
+        for shown in [format!("{login:?}"), format!("{new_user:?}"), format!("{me:?}"), format!("{token:?}")] {
+            assert!(!shown.contains(secret), "{shown}");
+            assert!(shown.contains("[redacted]"), "{shown}");
+        }
+        assert!(format!("{login:?}").contains("ada"), "the name is still shown");
+        // The JSON the client needs still carries the secret.
+        assert!(serde_json::to_string(&token).unwrap().contains(secret));
+    }
 }

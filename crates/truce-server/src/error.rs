@@ -31,6 +31,12 @@ pub enum ApiError {
     /// Name or password wrong.
     #[error("wrong name or password")]
     BadCredentials,
+    /// Too many failed sign-ins for this name or from this address (see `limit`).
+    #[error("too many failed sign-ins; try again in {retry_after} s")]
+    TooManyAttempts {
+        /// Seconds until the window passes (sent as `Retry-After`).
+        retry_after: u64,
+    },
     /// A bug or a failing dependency; the message is logged, never sent.
     #[error("internal error")]
     Internal(String),
@@ -47,7 +53,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable: `unauthenticated`, `forbidden`, `csrf_failed`, `not_found`,
-    /// `bad_request`, `conflict`, `bad_credentials`, `internal`.
+    /// `bad_request`, `conflict`, `bad_credentials`, `too_many_attempts`, `internal`.
     pub code: &'static str,
     /// For people.
     pub message: String,
@@ -64,6 +70,7 @@ impl ApiError {
             ApiError::BadRequest(_) => "bad_request",
             ApiError::Conflict(_) => "conflict",
             ApiError::BadCredentials => "bad_credentials",
+            ApiError::TooManyAttempts { .. } => "too_many_attempts",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -76,6 +83,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -87,7 +95,11 @@ impl IntoResponse for ApiError {
             tracing::error!(%cause, "internal error");
         }
         let body = ErrorBody { error: ErrorDetail { code: self.code(), message: self.to_string() } };
-        (self.status(), axum::Json(body)).into_response()
+        let mut res = (self.status(), axum::Json(body)).into_response();
+        if let ApiError::TooManyAttempts { retry_after } = self {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        }
+        res
     }
 }
 

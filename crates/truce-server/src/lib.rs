@@ -14,9 +14,12 @@ pub mod client;
 mod dto;
 mod error;
 mod hotline;
+mod limit;
+mod security;
 mod ui;
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -42,6 +45,44 @@ pub struct ServeOptions {
     pub tile_url: Option<String>,
     /// Cost of password hashes made through the API.
     pub password_cost: PasswordCost,
+    /// Failed sign-ins allowed per user name and per client address.
+    pub login_limit: LoginLimit,
+}
+
+/// How many failed sign-ins are allowed, and for how long a name or client
+/// address is then refused (the window starts at its first failure).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginLimit {
+    /// Failures allowed within one window; the next attempt gets 429.
+    pub failures: u32,
+    /// How long a window lasts.
+    pub window: Duration,
+}
+
+/// Where the server reads the time: the engine's clock plus an offset that
+/// only a test moves ([`Clock::advance`]), so session expiry and the login
+/// window can be tested without sleeping.
+#[derive(Debug, Clone, Default)]
+pub struct Clock(Arc<AtomicI64>);
+
+impl Clock {
+    /// The engine's clock, unmoved.
+    pub fn system() -> Clock {
+        Clock::default()
+    }
+
+    /// Now, as this clock tells it.
+    pub fn now(&self) -> jiff::Timestamp {
+        let now = Engine::now();
+        let offset = jiff::SignedDuration::from_millis(self.0.load(Ordering::Relaxed));
+        now.checked_add(offset).unwrap_or(now)
+    }
+
+    /// Moves this clock (and every clone of it) forward by `by`.
+    pub fn advance(&self, by: Duration) {
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self.0.fetch_add(ms, Ordering::Relaxed);
+    }
 }
 
 /// Checks a tile URL template: `http://` or `https://`, with `{z}`, `{x}` and
@@ -57,7 +98,8 @@ pub fn check_tile_url(url: &str) -> Result<(), String> {
 }
 
 impl ServeOptions {
-    /// What `truce serve` uses: secure cookies, 12-hour sessions, a check every 15 s.
+    /// What `truce serve` uses: secure cookies, 12-hour sessions, a check
+    /// every 15 s, and 5 failed sign-ins per name or address in 15 minutes.
     pub fn standard() -> ServeOptions {
         ServeOptions {
             secure_cookies: true,
@@ -65,6 +107,7 @@ impl ServeOptions {
             escalation_every: Duration::from_secs(15),
             tile_url: None,
             password_cost: PasswordCost::Standard,
+            login_limit: LoginLimit { failures: 5, window: Duration::from_secs(15 * 60) },
         }
     }
 }
@@ -83,6 +126,9 @@ struct Inner {
     snapshot: RwLock<Snapshot>,
     openapi: String,
     closing: tokio::sync::watch::Sender<bool>,
+    clock: Clock,
+    logins: limit::LoginLimiter,
+    csp: axum::http::HeaderValue,
 }
 
 /// Shared state of the app.
@@ -96,10 +142,18 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    /// State over an open engine.
+    /// State over an open engine, on the system clock.
     pub fn new(engine: Engine, options: ServeOptions) -> AppState {
+        AppState::with_clock(engine, options, Clock::system())
+    }
+
+    /// State over an open engine that reads the time from `clock` (tests
+    /// keep a clone and move it).
+    pub fn with_clock(engine: Engine, options: ServeOptions, clock: Clock) -> AppState {
         let (events, _) = broadcast::channel(1024);
         let openapi = api::openapi_json();
+        let logins = limit::LoginLimiter::new(options.login_limit);
+        let csp = security::content_security_policy(options.tile_url.as_deref());
         AppState(Arc::new(Inner {
             engine,
             options,
@@ -108,7 +162,15 @@ impl AppState {
             snapshot: RwLock::new(Snapshot::default()),
             openapi,
             closing: tokio::sync::watch::channel(false).0,
+            clock,
+            logins,
+            csp,
         }))
+    }
+
+    /// Now, by the state's clock.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.0.clock.now()
     }
 
     /// The engine.
@@ -188,9 +250,13 @@ pub struct RefreshSummary {
     pub referrals_created: Vec<String>,
 }
 
-/// The router: API, OpenAPI document, dashboard and assets.
+/// The router: API, OpenAPI document, dashboard and assets, every response
+/// (errors and fallbacks included) with the security headers.
 pub fn app(state: AppState) -> axum::Router {
-    api::router().merge(ui::router()).with_state(state)
+    api::router()
+        .merge(ui::router())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
+        .with_state(state)
 }
 
 /// Why serving failed.
@@ -248,7 +314,9 @@ pub async fn serve_on(
         shutdown.await;
         closer.close_streams();
     };
-    let out = axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await;
+    // The peer address feeds the login limit (see `limit`).
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let out = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
     escalation.abort();
     Ok(out?)
 }

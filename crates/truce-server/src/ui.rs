@@ -16,6 +16,7 @@ use serde::Deserialize;
 use crate::api::{self, IncidentQuery, SearchQuery, TimelineQuery};
 use crate::auth::{self, Caller, PageCaller};
 use crate::dto::{AgreementDto, ContradictionDto, IncidentDto, ReferralDto, UploadResult};
+use crate::limit::ClientAddr;
 use crate::{ApiError, AppState};
 
 const ADM1: &str = include_str!("../../../data/boundaries/syr_adm1_governorates_ocha_2016.geojson");
@@ -163,10 +164,15 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn login_submit(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> PageResult {
+async fn login_submit(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> PageResult {
     auth::check_origin(&headers)?;
     let next = safe_next(f.next.as_deref());
-    match auth::login(&state, &f.name, &f.password).await {
+    match auth::login(&state, &f.name, &f.password, addr).await {
         Ok((token, _, _)) => {
             let o = state.options();
             let cookie = auth::session_cookie(&token, o.secure_cookies, o.session_hours);
@@ -175,6 +181,16 @@ async fn login_submit(State(state): State<AppState>, headers: HeaderMap, Form(f)
         Err(ApiError::BadCredentials) => {
             let page = LoginPage { next, error: "Wrong name or password.".into() };
             Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
+        }
+        Err(ApiError::TooManyAttempts { retry_after }) => {
+            let minutes = retry_after.div_ceil(60);
+            let error = format!(
+                "Too many failed sign-ins. Try again in {minutes} minute{}.",
+                if minutes == 1 { "" } else { "s" }
+            );
+            let page = LoginPage { next, error };
+            Ok((StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, retry_after.to_string())], render(&page)?)
+                .into_response())
         }
         Err(e) => Err(e.into()),
     }

@@ -1,7 +1,8 @@
 //! API tests: the router driven with `oneshot` over real stores (SQLite and
 //! PostgreSQL), an authorisation matrix for every route × role, IDOR attempts
 //! on referrals, CSRF, the hotline (idempotent referrals, SSE, ack, replies,
-//! escalation) and a server on port 0.
+//! escalation), a server on port 0, and security: headers on every response,
+//! the login limit, session expiry and logout, and secrets kept out of the log.
 
 use std::time::Duration;
 
@@ -9,7 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use tower::ServiceExt;
 use truce_engine::{Engine, EngineConfig, IngestConfig};
-use truce_server::{AppState, PasswordCost, ServeOptions, add_user, app};
+use truce_server::{AppState, Clock, PasswordCost, ServeOptions, add_user, app};
 use truce_test_support::TestDb;
 
 const PW: &str = "correct-horse-battery";
@@ -30,6 +31,10 @@ fn options() -> ServeOptions {
 }
 
 async fn setup(db: &TestDb) -> AppState {
+    setup_with(db, options(), Clock::system()).await
+}
+
+async fn setup_with(db: &TestDb, options: ServeOptions, clock: Clock) -> AppState {
     let engine = Engine::open(EngineConfig { db_url: db.url.clone(), ingest: IngestConfig { max_size: 1 << 20 } })
         .await
         .expect("open engine");
@@ -37,7 +42,7 @@ async fn setup(db: &TestDb) -> AppState {
     for (name, role) in ROLES {
         add_user(&engine, name, role, PW, PasswordCost::TestOnly).await.expect("add user");
     }
-    let state = AppState::new(engine, options());
+    let state = AppState::with_clock(engine, options, clock);
     state.refresh().await.expect("first judge");
     state
 }
@@ -489,4 +494,372 @@ async fn map_page_carries_the_configured_tile_url_and_none_by_default() {
     assert!(e.contains("tiles.example.org") && e.contains("http"), "{e}");
     let e = truce_server::check_tile_url("https://tiles.example.org/{z}/{x}.png").unwrap_err();
     assert!(e.contains("{y} is missing"), "{e}");
+}
+
+// ---------- security ----------
+
+type Headers<'a> = [(header::HeaderName, &'a str)];
+
+/// A request through the router with headers; returns status, headers and body text.
+async fn raw(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    headers: &[(header::HeaderName, &str)],
+    body: Option<(&str, String)>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut req = Request::builder().method(method).uri(uri).header(header::HOST, "127.0.0.1:8080");
+    for (k, v) in headers {
+        req = req.header(k, *v);
+    }
+    let req = match body {
+        Some((ty, b)) => req.header(header::CONTENT_TYPE, ty).body(Body::from(b)),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let res = app(state.clone()).oneshot(req).await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap();
+    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn assert_security_headers(what: &str, h: &axum::http::HeaderMap, img_src: &str) {
+    let get = |k: &str| h.get(k).and_then(|v| v.to_str().ok()).unwrap_or_else(|| panic!("{what}: no {k}: {h:?}"));
+    let csp = get("content-security-policy");
+    let directives: Vec<&str> = csp.split(';').map(str::trim).collect();
+    for d in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        img_src,
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(directives.contains(&d), "{what}: CSP lacks {d:?}: {csp}");
+    }
+    assert!(!csp.contains("unsafe-") && !csp.contains('*') && !csp.contains("data:"), "{what}: {csp}");
+    assert_eq!(get("x-content-type-options"), "nosniff", "{what}");
+    // Not `no-referrer`: under it browsers send `Origin: null` on same-origin
+    // form posts, which the Origin check refuses (see security.rs).
+    assert_eq!(get("referrer-policy"), "same-origin", "{what}");
+    assert_eq!(get("x-frame-options"), "DENY", "{what}");
+}
+
+/// Every kind of response carries the security headers: API JSON, dashboard
+/// pages, assets, redirects, 401, 404 (API and page) and 405. The pages have no
+/// inline script or style, which the policy would block.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn security_headers_on_every_response() {
+    let db = TestDb::sqlite();
+    let state = setup(&db).await;
+    let s = login(&state, "ana").await;
+    let me = [(header::COOKIE, s.cookie.as_str())];
+    let cases: Vec<(&str, &str, &Headers, u16)> = vec![
+        ("GET", "/api/v1/incidents?limit=2", &me, 200),
+        ("GET", "/api/openapi.json", &[], 200),
+        ("GET", "/map", &me, 200),
+        ("GET", "/incidents", &me, 200),
+        ("GET", "/login", &[], 200),
+        ("GET", "/assets/app.js", &[], 200),
+        ("GET", "/assets/adm1.geojson", &[], 200),
+        ("GET", "/map", &[], 303),
+        ("GET", "/api/v1/me", &[], 401),
+        ("GET", "/api/v1/nope", &me, 404),
+        ("GET", "/no-such-page", &me, 404),
+        ("GET", "/assets/nope.js", &[], 404),
+        ("GET", "/incidents/not-an-id", &me, 404),
+        ("PUT", "/api/v1/incidents", &me, 405),
+    ];
+    for (method, uri, headers, want) in cases {
+        let (st, h, body) = raw(&state, method, uri, headers, None).await;
+        assert_eq!(st.as_u16(), want, "{method} {uri}: {body}");
+        assert_security_headers(&format!("{method} {uri}"), &h, "img-src 'self'");
+        if h.get(header::CONTENT_TYPE).is_some_and(|v| v.to_str().unwrap_or("").starts_with("text/html")) {
+            let lower = body.to_ascii_lowercase();
+            for (i, _) in lower.match_indices("<script") {
+                let tag = &lower[i..i + lower[i..].find('>').unwrap()];
+                assert!(tag.contains(" src="), "{uri}: inline script {tag}");
+            }
+            assert!(!lower.contains(" style=") && !lower.contains("<style"), "{uri}: inline style");
+            let handler = lower.match_indices(" on").find(|(i, _)| {
+                let rest = &lower[i + 3..];
+                let name = rest.bytes().take_while(u8::is_ascii_lowercase).count();
+                name >= 3 && rest.as_bytes().get(name) == Some(&b'=')
+            });
+            assert!(handler.is_none(), "{uri}: inline event handler at {handler:?}");
+        }
+    }
+    // A configured tile server is allowed for images, and for nothing else.
+    let mut o = options();
+    o.tile_url = Some("https://tiles.example.org/{z}/{x}/{y}.png".into());
+    let tiled = AppState::new(state.engine().clone(), o);
+    let (st, h, _) = raw(&tiled, "GET", "/api/v1/me", &[], None).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_security_headers("tiled 401", &h, "img-src 'self' https://tiles.example.org");
+    assert_eq!(h["content-security-policy"].to_str().unwrap().matches("tiles.example.org").count(), 1);
+}
+
+async fn try_login(state: &AppState, name: &str, pw: &str, ip: &str) -> (StatusCode, serde_json::Value, Option<u64>) {
+    let addr: std::net::SocketAddr = format!("{ip}:40000").parse().unwrap();
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/v1/session")
+        .header(header::HOST, "127.0.0.1:8080")
+        .header(header::CONTENT_TYPE, "application/json")
+        .extension(axum::extract::ConnectInfo(addr))
+        .body(Body::from(serde_json::json!({"name": name, "password": pw}).to_string()))
+        .unwrap();
+    let res = app(state.clone()).oneshot(req).await.unwrap();
+    let status = res.status();
+    let retry = res.headers().get(header::RETRY_AFTER).map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+    (status, serde_json::from_slice(&bytes).unwrap_or_default(), retry)
+}
+
+async fn try_form_login(state: &AppState, name: &str, pw: &str, ip: &str) -> (StatusCode, Option<u64>, String) {
+    let addr: std::net::SocketAddr = format!("{ip}:40000").parse().unwrap();
+    let req = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header(header::HOST, "127.0.0.1:8080")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .extension(axum::extract::ConnectInfo(addr))
+        .body(Body::from(format!("name={name}&password={pw}&next=%2Fmap")))
+        .unwrap();
+    let res = app(state.clone()).oneshot(req).await.unwrap();
+    let status = res.status();
+    let retry = res.headers().get(header::RETRY_AFTER).map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+    (status, retry, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Five failed sign-ins for a name, or from an address, within 15 minutes:
+/// further attempts get 429 `too_many_attempts` with Retry-After, the right
+/// password too, on the API and the form alike, until the window passes; a
+/// success clears the name's count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_limit_per_name_and_per_address() {
+    let db = TestDb::sqlite();
+    let clock = Clock::system();
+    let state = setup_with(&db, options(), clock.clone()).await;
+    let bad = |st: StatusCode, body: &serde_json::Value| {
+        assert_eq!((st, body["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_credentials")), "{body}")
+    };
+    let limited = |st: StatusCode, body: &serde_json::Value, retry: Option<u64>| {
+        assert_eq!((st, body["error"]["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts")));
+        let retry = retry.expect("Retry-After");
+        assert!((1..=900).contains(&retry), "Retry-After {retry}");
+    };
+    // Per name: five wrong passwords for tur, each from its own address.
+    for i in 1..=5 {
+        let (st, body, _) = try_login(&state, "tur", "wrong-password", &format!("192.0.2.{i}")).await;
+        bad(st, &body);
+    }
+    let (st, body, retry) = try_login(&state, "tur", PW, "192.0.2.50").await;
+    limited(st, &body, retry);
+    let (st, retry, html) = try_form_login(&state, "tur", PW, "192.0.2.51").await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS, "{html}");
+    assert!(retry.is_some() && html.contains("Too many failed sign-ins"), "{html}");
+    // Other names are not affected.
+    assert_eq!(try_login(&state, "rus", PW, "192.0.2.50").await.0, StatusCode::OK);
+    // The window passes: the right password works again.
+    clock.advance(Duration::from_secs(15 * 60 + 1));
+    assert_eq!(try_login(&state, "tur", PW, "192.0.2.50").await.0, StatusCode::OK);
+
+    // A success resets the name: four failures, a success, four more failures
+    // are all 401 (without the reset the sixth failure would be 429).
+    for round in 0..2 {
+        for i in 1..=4 {
+            let ip = format!("198.51.100.{}", round * 10 + i);
+            let (st, body, _) = try_login(&state, "iri", "wrong-password", &ip).await;
+            bad(st, &body);
+        }
+        if round == 0 {
+            assert_eq!(try_login(&state, "iri", PW, "198.51.100.99").await.0, StatusCode::OK);
+        }
+    }
+    let (st, body, _) = try_login(&state, "iri", "wrong-password", "198.51.100.77").await;
+    bad(st, &body);
+    let (st, body, retry) = try_login(&state, "iri", PW, "198.51.100.78").await;
+    limited(st, &body, retry);
+
+    // Per address: five failures for five names from one address, through
+    // the form; then even a right password from there is refused, and the
+    // same user from elsewhere gets in.
+    for name in ["nobody1", "nobody2", "ada", "ana", "nobody3"] {
+        let (st, _, html) = try_form_login(&state, name, "wrong-password", "203.0.113.9").await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED, "{html}");
+    }
+    let (st, body, retry) = try_login(&state, "obs", PW, "203.0.113.9").await;
+    limited(st, &body, retry);
+    assert_eq!(try_login(&state, "obs", PW, "203.0.113.10").await.0, StatusCode::OK);
+    // A success does not clear the address; the window does.
+    assert_eq!(try_login(&state, "obs", PW, "203.0.113.9").await.0, StatusCode::TOO_MANY_REQUESTS);
+    clock.advance(Duration::from_secs(15 * 60));
+    assert_eq!(try_login(&state, "obs", PW, "203.0.113.9").await.0, StatusCode::OK);
+}
+
+/// A session is refused after logout (API and form) and after it expires;
+/// ending one session leaves the user's others alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_end_at_logout_and_at_expiry() {
+    let db = TestDb::sqlite();
+    let clock = Clock::system();
+    let state = setup_with(&db, options(), clock.clone()).await;
+    let me = async |s: &Session| call(&state, "GET", "/api/v1/me", Some(s), None).await.0;
+    let page = async |s: &Session| {
+        let (st, h, _) = raw(&state, "GET", "/map", &[(header::COOKIE, s.cookie.as_str())], None).await;
+        (st, h.get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned()))
+    };
+    // Logout through the API ends that session only.
+    let (a, b) = (login(&state, "ana").await, login(&state, "ana").await);
+    let (st, _, h) = call(&state, "DELETE", "/api/v1/session", Some(&a), None).await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    assert!(h[header::SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+    assert_eq!(me(&a).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(page(&a).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(me(&b).await, StatusCode::OK);
+    // Logout through the form.
+    let form = format!("csrf={}", b.csrf);
+    let (st, _, _) = raw(
+        &state,
+        "POST",
+        "/logout",
+        &[(header::COOKIE, b.cookie.as_str())],
+        Some(("application/x-www-form-urlencoded", form)),
+    )
+    .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    assert_eq!(me(&b).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(page(&b).await, (StatusCode::SEE_OTHER, Some("/login?next=/map".into())));
+    // Expiry: 12-hour sessions still work after 11 h 59 min, not after 12 h.
+    let c = login(&state, "obs").await;
+    clock.advance(Duration::from_secs(12 * 3600 - 60));
+    assert_eq!(me(&c).await, StatusCode::OK);
+    assert_eq!(page(&c).await.0, StatusCode::OK);
+    clock.advance(Duration::from_secs(60));
+    let (st, body, _) = call(&state, "GET", "/api/v1/me", Some(&c), None).await;
+    assert_eq!((st, body["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
+    assert_eq!(page(&c).await.0, StatusCode::SEE_OTHER);
+    // A fresh sign-in at the new time works.
+    assert_eq!(me(&login(&state, "obs").await).await, StatusCode::OK);
+}
+
+/// Writes log lines into a shared buffer.
+#[derive(Clone)]
+struct LogBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every log line of this test binary from the first call on, at every level.
+fn captured_log() -> &'static LogBuffer {
+    static LOG: std::sync::OnceLock<LogBuffer> = std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        let buf = LogBuffer(Default::default());
+        let writer = buf.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("the only global subscriber");
+        buf
+    })
+}
+
+/// Sign-ins right and wrong, a password typed into the name field, a new
+/// user, API tokens right and wrong, a limited attempt, logout: the log names
+/// the users but holds no password, session token, CSRF token or API token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_never_reach_the_log() {
+    let log = captured_log();
+    let db = TestDb::sqlite();
+    let mut o = options();
+    o.login_limit.failures = 2;
+    let state = setup_with(&db, o, Clock::system()).await;
+    let pw = "canary-pw-Qx7vT2";
+    add_user(state.engine(), "canary", "analyst", pw, PasswordCost::TestOnly).await.unwrap();
+    let (st, body, headers) =
+        call(&state, "POST", "/api/v1/session", None, Some(serde_json::json!({"name": "canary", "password": pw})))
+            .await;
+    assert_eq!(st, StatusCode::OK);
+    let cookie = headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let s = Session { cookie, csrf: body["csrf"].as_str().unwrap().to_owned() };
+    let session_token = s.cookie.split_once('=').unwrap().1.to_owned();
+    let (st, _, _) = try_form_login(&state, "canary", pw, "192.0.2.1").await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    // Wrong passwords, then one typed into the name field, then the limit.
+    let wrong = "wrong-canary-pw-Lm3";
+    assert_eq!(try_login(&state, "canary", wrong, "192.0.2.2").await.0, StatusCode::UNAUTHORIZED);
+    let (st, _, _) = try_form_login(&state, "canary", wrong, "192.0.2.2").await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    // A password of the wrong JSON type is refused without echoing it.
+    let typed = serde_json::json!({"name": "canary", "password": 987_654_321_987_u64}).to_string();
+    let (st, _, body) = raw(&state, "POST", "/api/v1/session", &[], Some(("application/json", typed))).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("bad_request") && !body.contains("987654321987"), "{body}");
+    // And, as with any JSON endpoint, only as JSON (a cross-site form cannot send that).
+    let form = serde_json::json!({"name": "canary", "password": pw}).to_string();
+    let (st, _, body) = raw(&state, "POST", "/api/v1/session", &[], Some(("text/plain", form))).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
+    let in_name = "name-field-pw-Zk9";
+    assert_eq!(try_login(&state, in_name, "", "192.0.2.3").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(try_login(&state, "canary", pw, "192.0.2.4").await.0, StatusCode::TOO_MANY_REQUESTS);
+    // A user made through the API, an API token used and a wrong one.
+    let new_pw = "new-user-pw-Rt5";
+    let (st, body, _) = call(
+        &state,
+        "POST",
+        "/api/v1/users",
+        Some(&login(&state, "ada").await),
+        Some(serde_json::json!({"name": "fresh", "role": "observer", "password": new_pw})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    let typed = serde_json::json!({"name": "fresh2", "role": "observer", "password": 987_654_321_987_u64});
+    let (st, body, _) = call(&state, "POST", "/api/v1/users", Some(&login(&state, "ada").await), Some(typed)).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
+    assert!(!body.to_string().contains("987654321987"), "{body}");
+    let (_, tok, _) = call(&state, "POST", "/api/v1/tokens", Some(&s), Some(serde_json::json!({"label": "x"}))).await;
+    let api_token = tok["token"].as_str().unwrap().to_owned();
+    for (bearer, want) in [(api_token.as_str(), StatusCode::OK), ("bearer-canary-Hy4", StatusCode::UNAUTHORIZED)] {
+        let auth = format!("Bearer {bearer}");
+        let (st, _, _) = raw(&state, "GET", "/api/v1/me", &[(header::AUTHORIZATION, auth.as_str())], None).await;
+        assert_eq!(st, want);
+    }
+    let (st, _, _) = call(&state, "DELETE", "/api/v1/session", Some(&s), None).await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+
+    let text = String::from_utf8_lossy(&log.0.lock().unwrap()).into_owned();
+    assert!(text.contains("signed in") && text.contains("canary"), "the log was not captured:\n{text}");
+    assert!(text.contains("wrong password") && text.contains("too many failures"), "{text}");
+    let digest = |t: &str| {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(t.as_bytes()))
+    };
+    let secrets = [
+        ("password", pw.to_owned()),
+        ("wrong password", wrong.to_owned()),
+        ("password typed as a name", in_name.to_owned()),
+        ("new user's password", new_pw.to_owned()),
+        ("session token", session_token.clone()),
+        ("session token digest", digest(&session_token)),
+        ("csrf token", s.csrf.clone()),
+        ("api token", api_token.clone()),
+        ("api token digest", digest(&api_token)),
+        ("wrong bearer token", "bearer-canary-Hy4".to_owned()),
+        ("password of the wrong type", "987654321987".to_owned()),
+    ];
+    for (what, secret) in secrets {
+        assert!(!text.contains(&secret), "the {what} is in the log");
+    }
 }

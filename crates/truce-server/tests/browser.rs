@@ -1,7 +1,8 @@
 //! End-to-end tests in a real browser: Debian's headless Chromium driven over
 //! CDP (chromiumoxide) against a server on port 0. Screenshots go to
 //! `$CARGO_TARGET_DIR/artifacts/` (or the workspace's `target/artifacts/`).
-//! Needs `/usr/bin/chromium` (`apt-get install -y chromium`).
+//! Needs `/usr/bin/chromium` (`apt-get install -y chromium`). Every page
+//! watches for Content-Security-Policy violations, and there must be none.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -106,8 +107,23 @@ async fn fake_tile_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Stri
     (base, paths)
 }
 
+/// Installed in every document before its scripts: collects what the
+/// Content-Security-Policy blocked.
+const CSP_WATCH: &str = "window.__csp = []; document.addEventListener('securitypolicyviolation', \
+    (e) => window.__csp.push(e.effectiveDirective + ' blocked ' + e.blockedURI));";
+
+/// Nothing on the page so far was blocked by the Content-Security-Policy
+/// (so the policy is not breaking the dashboard).
+async fn assert_no_csp_violations(page: &Page, what: &str) {
+    let blocked: Vec<String> =
+        eval(page, "Array.isArray(window.__csp) ? window.__csp : ['the violation listener is missing']").await;
+    assert!(blocked.is_empty(), "{what}: {blocked:?}");
+}
+
 async fn login(browser: &Browser, base: &str, name: &str) -> Page {
-    let page = browser.new_page(format!("{base}/login")).await.expect("login page");
+    let page = browser.new_page("about:blank").await.expect("blank page");
+    page.evaluate_on_new_document(CSP_WATCH).await.expect("csp listener");
+    page.goto(format!("{base}/login")).await.expect("login page");
     until(&page, "!!document.querySelector('#name')", Duration::from_secs(10)).await;
     page.find_element("#name").await.unwrap().click().await.unwrap().type_str(name).await.unwrap();
     page.find_element("#password").await.unwrap().click().await.unwrap().type_str(PW).await.unwrap();
@@ -198,6 +214,7 @@ async fn dashboard_in_a_real_browser() {
         let hotline_link: bool = eval(&page, "!!document.querySelector('a[href=\"/hotline\"]')").await;
         assert_eq!(hotline_link, role != "observer", "{role}");
         shot(&page, &format!("login-{name}")).await;
+        assert_no_csp_violations(&page, &format!("map as {name}")).await;
         page.close().await.unwrap();
     }
 
@@ -221,6 +238,15 @@ async fn dashboard_in_a_real_browser() {
     assert!(foreign.is_empty(), "requests off the server: {foreign:?}");
     assert_desktop_layout(&page).await;
     shot(&page, "map").await;
+    assert_no_csp_violations(&page, "offline map").await;
+    // The policy is in force: an image from elsewhere is blocked (and seen).
+    let _: bool = eval(
+        &page,
+        "(() => { const i = new Image(); i.src = 'http://192.0.2.1/x.png'; document.body.append(i); return true; })()",
+    )
+    .await;
+    until(&page, "window.__csp.some(v => v.startsWith('img-src blocked http://192.0.2.1'))", Duration::from_secs(5))
+        .await;
     // The same map on a phone (390×844): one column, nothing wider than the screen.
     page.execute(SetDeviceMetricsOverrideParams::new(390, 844, 2.0, true)).await.unwrap();
     page.reload().await.unwrap();
@@ -261,6 +287,7 @@ async fn dashboard_in_a_real_browser() {
     };
     assert!(requested.iter().all(|p| tile_path(p)), "{requested:?}");
     shot(&page, "map-tiles").await;
+    assert_no_csp_violations(&page, "map with tiles").await;
     page.close().await.unwrap();
     let _ = tiled_stop.send(());
     let _ = tokio::time::timeout(Duration::from_secs(5), tiled_server).await;
@@ -282,6 +309,13 @@ async fn dashboard_in_a_real_browser() {
     until(&page, "!!document.querySelector('ol.trace')", Duration::from_secs(10)).await;
     assert_phone_layout(&page).await;
     shot(&page, "incident-hama-phone").await;
+    assert_no_csp_violations(&page, "incident page").await;
+    // The other pages load without anything blocked either.
+    for path in ["/timeline", "/agreements", "/incidents", "/ingest", "/search?q=Hama"] {
+        page.goto(format!("{base}{path}")).await.unwrap();
+        until(&page, "document.readyState === 'complete'", Duration::from_secs(10)).await;
+        assert_no_csp_violations(&page, path).await;
+    }
     page.close().await.unwrap();
 
     // Turkey's inbox receives a referral live, within a second of an upload through the API.
@@ -340,6 +374,7 @@ async fn dashboard_in_a_real_browser() {
     let acked = state.engine().referral(&turkey_id).await.unwrap().unwrap();
     assert_eq!(acked.acked_by.as_deref(), Some("tur"));
     shot(&page, "hotline-turkey-acknowledged").await;
+    assert_no_csp_violations(&page, "hotline").await;
     page.close().await.unwrap();
 
     // Russia can neither see nor acknowledge Turkey's referral, in the UI or through the API.

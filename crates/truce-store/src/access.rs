@@ -38,8 +38,8 @@ macro_rules! access_queries {
 const SQLITE_ACCESS: AccessSql = access_queries!("sqlite");
 const POSTGRES_ACCESS: AccessSql = access_queries!("postgres");
 
-/// A stored user.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+/// A stored user. `Debug` leaves out the password hash.
+#[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct UserRow {
     /// Login name.
     pub name: String,
@@ -51,11 +51,29 @@ pub struct UserRow {
     pub created_at: i64,
 }
 
-#[derive(Debug, sqlx::FromRow)]
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("password_hash", &"[redacted]")
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+/// A session's user and CSRF token. `Debug` leaves out the token.
+#[derive(sqlx::FromRow)]
 struct SessionUserRow {
     #[sqlx(flatten)]
     user: UserRow,
     csrf: String,
+}
+
+impl std::fmt::Debug for SessionUserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionUserRow").field("user", &self.user).field("csrf", &"[redacted]").finish()
+    }
 }
 
 impl Store {
