@@ -439,10 +439,19 @@ pub struct ExportFigure {
     /// Bytes written.
     pub bytes: u64,
     /// Peak resident memory during this step, in MiB (VmHWM after a reset), if known.
+    /// It includes what the process already held when the step began (the heap left
+    /// by recording the benchmark's incidents), which is `base_mib`.
     pub peak_mib: Option<f64>,
+    /// Resident memory when the step began, in MiB, if known.
+    pub base_mib: Option<f64>,
 }
 
 impl ExportFigure {
+    /// What the step itself added at its peak: `peak_mib - base_mib`.
+    pub fn grew_mib(&self) -> Option<f64> {
+        Some((self.peak_mib? - self.base_mib?).max(0.0))
+    }
+
     /// Rows per second.
     pub fn per_second(&self) -> f64 {
         self.rows as f64 / self.seconds.max(1e-9)
@@ -457,8 +466,17 @@ fn reset_peak() {
 
 /// VmHWM (peak resident set) in MiB.
 fn peak_mib() -> Option<f64> {
+    status_mib("VmHWM:")
+}
+
+/// VmRSS (resident set now) in MiB.
+fn rss_mib() -> Option<f64> {
+    status_mib("VmRSS:")
+}
+
+fn status_mib(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
@@ -563,6 +581,7 @@ async fn bench_export_on(
             continue;
         }
         reset_peak();
+        let base = rss_mib();
         let t = Instant::now();
         let rows = range.len() as u64;
         let mut start = range.start;
@@ -582,6 +601,7 @@ async fn bench_export_on(
             seconds: t.elapsed().as_secs_f64(),
             bytes: 0,
             peak_mib: peak_mib(),
+            base_mib: base,
         });
     }
     for format in [ExportFormat::AcledCsv, ExportFormat::GeoJson, ExportFormat::Jsonl] {
@@ -590,6 +610,7 @@ async fn bench_export_on(
             std::fs::File::create(&path).map_err(|e| EngineError::Internal(format!("{}: {e}", path.display())))?;
         let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
         reset_peak();
+        let base = rss_mib();
         let t = Instant::now();
         let rows = engine.export(format, &ExportFilter::default(), &mut w, &()).await?;
         drop(w);
@@ -601,6 +622,7 @@ async fn bench_export_on(
             seconds,
             bytes,
             peak_mib: peak_mib(),
+            base_mib: base,
         });
         let _ = std::fs::remove_file(&path);
     }

@@ -148,9 +148,11 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
                     _ => None,
                 };
                 if let Some((Some(d), p)) = back {
+                    let monday = d.checked_sub((d.weekday().to_monday_zero_offset() as i64).days()).unwrap_or(d);
                     let (a, b) = match p {
                         Precision::Year => (d.first_of_year(), d.last_of_year()),
                         Precision::Month => (d.first_of_month(), d.last_of_month()),
+                        Precision::Week => (monday, monday.checked_add(6.days()).unwrap_or(monday)),
                         _ => (d, d),
                     };
                     spans.push((i, i + 3, a, b, p));

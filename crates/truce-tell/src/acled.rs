@@ -236,13 +236,16 @@ impl AcledRow {
         self.check()?;
         let date = parse_date(self.get("event_date"))?;
         let tz = zone();
-        let (days, precision) = match self.get("time_precision") {
-            "2" => (7, "week"),
-            "3" => (30, "month"),
-            _ => (1, "day"),
+        // The interval is centred on the day, so that its midpoint (what the export
+        // writes as `event_date`) is that day again: export then import changes nothing.
+        let (before, days, precision) = match self.get("time_precision") {
+            "2" => (3, 7, "week"),
+            "3" => (15, 31, "month"),
+            _ => (0, 1, "day"),
         };
-        let start = date.to_zoned_datetime(tz.clone()).map_err(|e| e.to_string())?;
-        let end = date
+        let first = date.checked_sub(jiff::Span::new().days(before)).map_err(|e| e.to_string())?;
+        let start = first.to_zoned_datetime(tz.clone()).map_err(|e| e.to_string())?;
+        let end = first
             .checked_add(jiff::Span::new().days(days))
             .map_err(|e| e.to_string())?
             .to_zoned_datetime(tz)

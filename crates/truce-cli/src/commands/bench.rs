@@ -92,20 +92,23 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
             let pg = (postgres != "none").then_some(postgres.as_str());
             eprintln!("bench export: recording {incidents} generated incidents…");
             let figures = truce_engine::bench_export(incidents, pg).await?;
+            // "peak" is the process's peak RSS during the step, which includes the heap
+            // that recording the incidents left; "grew" is what the step itself added.
             println!(
-                "{:<20} {:>10} {:>9} {:>12} {:>10} {:>11}",
-                "bench", "rows", "seconds", "rows/s", "MB out", "peak MiB"
+                "{:<20} {:>10} {:>9} {:>12} {:>10} {:>11} {:>10}",
+                "bench", "rows", "seconds", "rows/s", "MB out", "peak MiB", "grew MiB"
             );
+            let mib = |m: Option<f64>| m.map_or_else(|| "n/a".to_owned(), |m| format!("{m:.1}"));
             for f in figures {
-                let peak = f.peak_mib.map_or_else(|| "n/a".to_owned(), |m| format!("{m:.1}"));
                 println!(
-                    "{:<20} {:>10} {:>9.2} {:>12.0} {:>10.1} {:>11}",
+                    "{:<20} {:>10} {:>9.2} {:>12.0} {:>10.1} {:>11} {:>10}",
                     f.what,
                     f.rows,
                     f.seconds,
                     f.per_second(),
                     f.bytes as f64 / 1e6,
-                    peak
+                    mib(f.peak_mib),
+                    mib(f.grew_mib())
                 );
             }
             Ok(Outcome::Ok)
