@@ -330,7 +330,7 @@ const LISTS: &[(Kw, M, &[&str])] = &[
             "last year",
         ],
     ),
-    (Kw::HypoWord, M::Word, &["if", "could", "might", "unless", "would"]),
+    (Kw::HypoWord, M::Word, &["if", "could", "might", "unless", "would", "should"]),
     (Kw::HypoBlock, M::Word, &["killed", "clashes", "died"]),
     (
         Kw::PlannedWord,
