@@ -761,6 +761,46 @@ fn in_person_name(rd: &RefData, text: &str, tokens: &[Token], h: &Hit) -> bool {
     if PERSON_TITLES.contains(&prev) {
         return true;
     }
+    // An apposition that describes a person: "pressure on Abadi, a member of Iraq's
+    // Shi'ite majority", "Fares, who commands".
+    let te = h.tokens.end;
+    let comma = tokens[te - 1].punct_after && text[tokens[te - 1].range.end..].trim_start().starts_with(',');
+    if comma && matches!(word(te), "a" | "an" | "who" | "whose") {
+        let person = (te + 1..te + 4).any(|i| {
+            matches!(
+                word(i),
+                "member"
+                    | "leader"
+                    | "commander"
+                    | "minister"
+                    | "president"
+                    | "spokesman"
+                    | "spokeswoman"
+                    | "official"
+                    | "cleric"
+                    | "general"
+                    | "officer"
+                    | "politician"
+                    | "lawmaker"
+                    | "diplomat"
+                    | "journalist"
+                    | "man"
+                    | "woman"
+                    | "father"
+                    | "mother"
+                    | "son"
+                    | "brother"
+                    | "resident"
+                    | "commands"
+                    | "leads"
+                    | "said"
+                    | "told"
+            )
+        });
+        if person {
+            return true;
+        }
+    }
     let lprev = prev.to_ascii_lowercase();
     if LOCATIVE.contains(&lprev.as_str()) || matches!(lprev.as_str(), "the" | "and" | "of" | "to") {
         return false;
@@ -1865,6 +1905,9 @@ mod tests {
                     Mateen killed 49 people.";
         let p = places(text);
         assert!(!p.is_empty() && p.iter().all(|(_, c)| c == "US"), "{p:?}");
+        // A name with an apposition about a person is that person.
+        let p = places("Clashes added to the pressure on Abadi, a member of the Shi'ite majority.");
+        assert!(p.is_empty(), "{p:?}");
     }
 
     #[test]
