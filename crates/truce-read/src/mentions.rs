@@ -277,8 +277,7 @@ fn classify(lc: &Lc, w: &[&str]) -> Option<SubEventType> {
     if lc.any(Kw::Chemical) && !clash {
         return Some(S::ChemicalWeapon);
     }
-    let strike = strike_cue(w);
-    if clash || advance_cue(w) && !(lc.any(Kw::AirWord) && strike) && !(lc.any(Kw::ShellWord) && strike) {
+    if clash || advance_cue(w) && !((lc.any(Kw::AirWord) || lc.any(Kw::ShellWord)) && strike_cue(w)) {
         return Some(S::ArmedClash);
     }
     if lc.any(Kw::Suicide) {

@@ -242,11 +242,11 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
         // "last week", "last month", "earlier this month", "this week", against the publication day.
         if let Some(today) = ctx.today {
             let mut buf = [0u8; 16];
-            let a = lower(cur, &mut buf).to_vec();
+            let a = lower(cur, &mut buf);
             let mut buf2 = [0u8; 16];
-            let b = lower(w(i + 1), &mut buf2).to_vec();
+            let b = lower(w(i + 1), &mut buf2);
             let monday = |d: Date| d.checked_sub((d.weekday().to_monday_zero_offset() as i64).days()).unwrap_or(d);
-            let span = match (a.as_slice(), b.as_slice()) {
+            let span = match (a, b) {
                 (b"last", b"week") => {
                     let m = monday(today).checked_sub(7.days()).ok();
                     m.map(|m| (m, m.checked_add(6.days()).unwrap_or(m), Precision::Week, 2))
