@@ -379,9 +379,10 @@ pub fn find(words: &[(&str, std::ops::Range<usize>)], ctx: &TimeCtx) -> Vec<Time
                 if (sfx == "a" || sfx == "p") && w(k) == "m" {
                     k += 1;
                 }
+                // A 12-hour clock reads 1 to 12 ("120pm" is no time, and must not overflow).
                 let hour = match sfx.as_str() {
-                    "am" | "a" => Some(if h == 12 { 0 } else { h }),
-                    "pm" | "p" => Some(if h == 12 { 12 } else { h + 12 }),
+                    "am" | "a" if (1..=12).contains(&h) => Some(if h == 12 { 0 } else { h }),
+                    "pm" | "p" if (1..=12).contains(&h) => Some(if h == 12 { 12 } else { h + 12 }),
                     "h" => Some(h),
                     _ => None,
                 };
@@ -562,6 +563,9 @@ mod tests {
         assert_eq!((day(h[0].time.from()), h[0].time.precision()), ("2014-01-01".into(), Precision::Year));
         let h = find(&words("a car bomb three days ago"), &c);
         assert_eq!(day(h[0].time.from()), "2016-12-26");
+        // A 12-hour clock reads 1 to 12: "120pm" is no time (and no overflow).
+        assert!(find(&words("at 120pm local time"), &c).is_empty());
+        assert!(find(&words("at 0pm"), &c).is_empty());
         // "May" the verb and a day of the month are no month.
         assert!(find(&words("Talks May resume"), &c).is_empty());
         assert_eq!(find(&words("on 3 February ,"), &c)[0].time.precision(), Precision::Day);
