@@ -111,6 +111,22 @@ mod tests {
     }
 
     #[test]
+    fn a_file_of_html_texts_is_still_one_report_per_line() {
+        // The jsonl fuzz target's crash: the sniffer saw "<html" and took the file for a page.
+        let meta = IngestMeta { received_at: "2016-12-30T02:00:00Z".parse().unwrap(), source: None };
+        let bytes = concat!(
+            "{\"id\":\"a\",\"text\":\"<html><body><p>Clashes in Hama.</p></body></html>\"}\n",
+            "{\"id\":\"b\",\"text\":\"Shelling in Idlib.\"}\n",
+        );
+        let p = crate::parse_bytes("h.jsonl", bytes.as_bytes(), &meta);
+        assert!(p.errors.is_empty());
+        assert_eq!(p.reports.len(), 2);
+        assert_eq!(p.reports[0].origin.name, "a");
+        assert_eq!(p.reports[0].media_type, MediaType::Html);
+        assert_eq!(p.reports[1].content(), "Shelling in Idlib.");
+    }
+
+    #[test]
     fn lines_from_other_tools_are_read_through_their_aliases() {
         let meta = IngestMeta { received_at: "2016-03-01T00:00:00Z".parse().unwrap(), source: None };
         let text = concat!(

@@ -56,6 +56,13 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
 
 fn classify(text: &str) -> Sniffed<'_> {
     let start = text.trim_start();
+    // Before the HTML markers: a JSON Lines report's text may be HTML ("<html>", "<body>").
+    if start.starts_with('{') {
+        let first = start.lines().next().unwrap_or("");
+        if serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(first).is_ok() {
+            return Sniffed::JsonLines(text);
+        }
+    }
     let head: String = start.chars().take(4096).collect::<String>().to_ascii_lowercase();
     if start.starts_with('<') {
         let feedish = head.contains("<rss") || head.contains("<feed") || head.contains("<rdf:rdf");
@@ -66,12 +73,6 @@ fn classify(text: &str) -> Sniffed<'_> {
     }
     if head.contains("<!doctype html") || head.contains("<html") || head.contains("<body") {
         return Sniffed::Html(text);
-    }
-    if start.starts_with('{') {
-        let first = start.lines().next().unwrap_or("");
-        if serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(first).is_ok() {
-            return Sniffed::JsonLines(text);
-        }
     }
     Sniffed::Text(text)
 }
@@ -89,5 +90,14 @@ mod tests {
         assert!(matches!(sniff(b"{not json} but text"), Ok(Sniffed::Text(_))));
         assert!(matches!(sniff(b"\xef\xbb\xbfHello"), Ok(Sniffed::Text("Hello"))));
         assert!(matches!(sniff(b"a\0b"), Err(Problem::Binary(_))));
+    }
+
+    #[test]
+    fn json_lines_whose_text_is_html_stay_json_lines() {
+        // Found by the jsonl fuzz target: "<html" or "<body" inside a line made the
+        // whole file one HTML report.
+        let b = b"{\"id\":\"a\",\"text\":\"<html><body><p>Clashes in Hama.</p></body></html>\"}\n{\"id\":\"b\",\"text\":\"c\"}\n";
+        assert!(matches!(sniff(b), Ok(Sniffed::JsonLines(_))));
+        assert!(matches!(sniff(b"{not json} <html><body>x</body></html>"), Ok(Sniffed::Html(_))));
     }
 }
