@@ -26,10 +26,10 @@ use truce_store::{Backend, ChainReport, Store};
 pub use error::EngineError;
 pub use ingest::{IngestRequest, IngestSummary, ItemOutcome, Progress};
 pub use ledger::{LedgerCount, LedgerEntry, Period};
-pub use pipeline::{AgreementVersion, Analysis, JudgeRequest, extract_files};
 /// The bundled actor registry (`data/actors/actors.toml`), built once per process:
 /// what agreement files are checked against (also used by the fuzz targets).
 pub use pipeline::registry as actor_registry;
+pub use pipeline::{AgreementVersion, Analysis, JudgeRequest, extract_files};
 pub use propose::{Proposal, ProposedField};
 pub use truce_ingest::{IngestConfig, IngestError, Input};
 pub use truce_read::ExtractRecord;
