@@ -622,30 +622,7 @@ pub fn deaths_lower(words: &[&str], lw: &[&str], punct: &[bool]) -> Deaths {
     for i in 0..n {
         let w = lw[i];
         if w == "body" {
-            // "the death of a worker", "led to his immediate death", "killing the commander",
-            // "stabbed a YPG fighter to death".
-            let of_one = matches!(w, "death" | "deaths")
-                && lw.get(i + 1) == Some(&"of")
-                && one_person_at(words, lw, &brk, i + 2);
-            let his = w == "death"
-                && (i >= 1 && matches!(lw[i - 1], "his" | "her")
-                    || i >= 2
-                        && matches!(lw[i - 2], "his" | "her")
-                        && matches!(lw[i - 1], "immediate" | "instant" | "later"));
-            let the_one = matches!(w, "killing" | "killed" | "kills")
-                && lw.get(i + 1) == Some(&"the")
-                && lw.get(i + 2).is_some_and(|x| PERSON.contains(x))
-                && !lw.get(i + 3).is_some_and(|x| *x == "of" || *x == "and");
-            let to_death = w == "death"
-                && i >= 2
-                && lw[i - 1] == "to"
-                && (i.saturating_sub(9)..i - 1).any(|k| one_person_at(words, lw, &brk, k));
-            if (of_one || his || the_one || to_death) && !used[i] {
-                d.sum += 1;
-                d.stated = true;
-                used[i] = true;
-                continue;
-            }
+            // "the body of a QSD fighter".
             if one_person_before(words, lw, i) && !used[i] {
                 d.sum += 1;
                 d.stated = true;
