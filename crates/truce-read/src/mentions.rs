@@ -1495,6 +1495,12 @@ pub fn read(input: &ReportInput, rd: &RefData) -> (Reading, Vec<Diagnostic>) {
     }
     // An event abroad: only when the text names no place in Syria, the dateline's place abroad.
     let mut doc_abroad = if doc_place.is_none() { abroad_dateline(rd, text) } else { None };
+    // A text that names no place in Syria but a town abroad ("blasts went off in the
+    // village of Qaa") is placed there.
+    if doc_place.is_none() && doc_abroad.is_none() {
+        doc_abroad =
+            abroad_hits.iter().map(|a| &rd.abroad.entries[a.entry as usize]).find(|e| !e.is_country).map(abroad_place);
+    }
     // A text mostly about somewhere else (the Nice or Orlando attacks, the battle for
     // Fallujah) that names Syria in passing: sentences that name no place are there.
     if doc_abroad.is_none() {
@@ -1904,6 +1910,10 @@ mod tests {
                     Mateen killed 49 people.";
         let p = places(text);
         assert!(!p.is_empty() && p.iter().all(|(_, c)| c == "US"), "{p:?}");
+        // A text that names no Syrian place but a town abroad is placed there.
+        let p =
+            places("Blasts went off early Monday in the village of Qaa. A news agency said six people were killed.");
+        assert!(!p.is_empty() && p.iter().all(|(_, c)| c == "LB"), "{p:?}");
         // A name with an apposition about a person is that person.
         let p = places("Clashes added to the pressure on Abadi, a member of the Shi'ite majority.");
         assert!(p.is_empty(), "{p:?}");
