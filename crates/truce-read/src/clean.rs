@@ -129,8 +129,14 @@ fn html_text(raw: &str) -> (String, Vec<(usize, usize)>) {
                 i = raw[i..].find("-->").map(|e| i + e + 3).unwrap_or(b.len());
                 continue;
             }
-            let end = raw[i..].find('>').map(|e| i + e + 1).unwrap_or(b.len());
-            let tag = &raw[i + 1..end.saturating_sub(1).max(i + 1)];
+            let close = raw[i..].find('>');
+            let end = close.map(|e| i + e + 1).unwrap_or(b.len());
+            // An unclosed tag runs to the end of the text (whose last byte may sit
+            // inside a multi-byte character, so it is not cut one byte short).
+            let tag = match close {
+                Some(e) => &raw[i + 1..i + e],
+                None => &raw[i + 1..],
+            };
             let closing = tag.starts_with('/');
             let name: String = tag
                 .trim_start_matches('/')
@@ -406,6 +412,16 @@ pub fn dateline(text: &str, para: Range<usize>) -> Option<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unclosed_tag_before_a_multi_byte_end_is_read_to_the_end() {
+        // Found by cargo fuzz (read target): "<" with no ">" and text ending in U+FFFD.
+        let raw = "\u{FFFD}<<<<<<<<<<<<\u{FFFD}\u{FFFD}(\u{FFFD}J\u{FFFD}";
+        let c = clean(raw, true);
+        assert!(!c.text.contains('<'), "{:?}", c.text);
+        let c = clean("Clashes in Hama.<p unclosed \u{00e9}", true);
+        assert!(c.text.starts_with("Clashes in Hama."), "{:?}", c.text);
+    }
 
     #[test]
     fn html_keeps_text_with_a_raw_offset_map() {
