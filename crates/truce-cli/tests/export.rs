@@ -176,7 +176,7 @@ async fn the_export_benchmark_exports_every_row_in_bounded_memory() {
         } else {
             assert!(f.rows >= n as u64, "{}: {} rows", f.what, f.rows);
             assert!(f.bytes > 100 * n as u64, "{}: {} bytes", f.what, f.bytes);
-            // Pages of 2,000 rows (10,000 short ones for CSV): memory does not grow with the
+            // Pages of 2,000 rows (4,000 CSV rows): memory does not grow with the
             // export. The process's peak also holds the heap the recording step left, so
             // the bound is on what the export itself added.
             assert!(

@@ -259,6 +259,7 @@ impl Engine {
                     hash: crate::browse::digest(&rbody),
                     body: rbody,
                     guarantors: None,
+                    segment: None,
                 });
             }
             self.store.record_derived(&incidents, &rulings, now).await?;

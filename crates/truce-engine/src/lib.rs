@@ -113,6 +113,9 @@ pub use bulletin::{
     Bulletin, BulletinFormat, BulletinRequest, RULE_VERSION, Stamp, render as render_bulletin,
     verify as verify_bulletin,
 };
-pub use export::{ExportFigure, ExportFilter, ExportFormat, ImportSummary, bench_export, synthetic_incident};
+pub use export::{
+    BENCH_FORMATS, ExportFigure, ExportFilter, ExportFormat, ImportSummary, bench_export, bench_export_seed,
+    bench_export_step, synthetic_incident,
+};
 pub use hotline::{DEFAULT_ACK_MINUTES, Message, Referral, ReferralSummary, referral_id};
 pub use truce_store::{BBox, CellRow, FacetRow, IncidentFilter, IncidentRow, ReportHitRow, ReportMetaRow, RulingRow};

@@ -215,6 +215,7 @@ impl Engine {
                         hash: hash(&body),
                         body,
                         guarantors: Some(r.guarantors.join("; ")),
+                        segment: Some(crate::export::ruling_segment(&r.verdict, &r.agreement.key, &r.guarantors)),
                     }
                 })
                 .collect();

@@ -64,6 +64,10 @@ pub struct DerivedRuling {
     /// The guarantors the ruling names, joined with `; ` (for exports);
     /// `None` exports read them from the body.
     pub guarantors: Option<String>,
+    /// The ruling's ACLED CSV fields as a row holds them,
+    /// `,verdict,agreement,guarantors,` (`truce_tell::acled::ruling_segment`);
+    /// `None` exports write the row from the other columns.
+    pub segment: Option<String>,
 }
 
 /// What [`Store::record_derived`] changed.
@@ -183,6 +187,7 @@ impl Store {
                     .bind(&r.hash)
                     .bind(now.as_millisecond())
                     .bind(r.guarantors.as_deref())
+                    .bind(r.segment.as_deref())
                     .execute(&mut *tx)
                     .await?;
                 let entity = format!("{}@{}", r.incident_id, r.agreement_key);

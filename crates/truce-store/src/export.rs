@@ -15,6 +15,7 @@ struct ExportSql {
     rulings_range: &'static str,
     incident_get: &'static str,
     csv_page: &'static str,
+    csv_chunk: &'static str,
     rulings_lean: &'static str,
     bulk_incidents: &'static str,
     bulk_rulings: &'static str,
@@ -27,6 +28,7 @@ macro_rules! export_queries {
             rulings_range: include_str!(concat!("queries/", $dir, "/export/rulings_range.sql")),
             incident_get: include_str!(concat!("queries/", $dir, "/export/incident_get.sql")),
             csv_page: include_str!(concat!("queries/", $dir, "/export/csv_page.sql")),
+            csv_chunk: include_str!(concat!("queries/", $dir, "/export/csv_chunk.sql")),
             rulings_lean: include_str!(concat!("queries/", $dir, "/export/rulings_lean.sql")),
             bulk_incidents: include_str!(concat!("queries/", $dir, "/export/bulk_incidents.sql")),
             bulk_rulings: include_str!(concat!("queries/", $dir, "/export/bulk_rulings.sql")),
@@ -94,6 +96,21 @@ pub struct ExportCsvIncident {
     pub body: Option<String>,
 }
 
+/// A page of the CSV export as the database writes it (`csv_chunk.sql`).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ExportCsvChunk {
+    /// Incidents in the page.
+    pub n: i64,
+    /// The page's last incident id (`None` for an empty page).
+    pub last: Option<String>,
+    /// Rows the database could not write (no export parts of the asked
+    /// encoding, or a primary ruling recorded without guarantors): when not
+    /// zero, `text` is incomplete and the page must be written row by row.
+    pub fallback: i64,
+    /// The page's CSV rows, each ending in `\n`.
+    pub text: Option<String>,
+}
+
 /// A ruling as a CSV export reads it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ExportCsvRuling {
@@ -138,6 +155,31 @@ impl Store {
                 .bind(i64::from(limit))
                 .bind(version)
                 .fetch_all(pool)
+                .await?)
+        })
+    }
+
+    /// The same page as [`Store::export_csv_page`] written as CSV text by the
+    /// database, with each row's primary ruling, in one result row.
+    pub async fn export_csv_chunk(
+        &self,
+        filter: &ExportFilter,
+        after: &str,
+        limit: u32,
+        version: i64,
+    ) -> Result<ExportCsvChunk, StoreError> {
+        let q = self.export_sql();
+        on_backend!(self, pool, _sql => {
+            Ok(sqlx::query_as(q.csv_chunk)
+                .bind(after)
+                .bind(filter.from)
+                .bind(filter.to)
+                .bind(filter.admin1.as_deref())
+                .bind(filter.agreement.as_deref())
+                .bind(filter.verdict.as_deref())
+                .bind(i64::from(limit))
+                .bind(version)
+                .fetch_one(pool)
                 .await?)
         })
     }
@@ -229,7 +271,7 @@ impl Store {
                     serde_json::json!({
                         "incident_id": r.incident_id, "agreement_key": r.agreement_key,
                         "agreement_version": r.agreement_version, "verdict": r.verdict, "body": r.body,
-                        "hash": r.hash, "ex_guarantors": r.guarantors,
+                        "hash": r.hash, "ex_guarantors": r.guarantors, "ex_segment": r.segment,
                     })
                 })
                 .collect(),

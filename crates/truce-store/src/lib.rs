@@ -95,7 +95,13 @@ impl Store {
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
             Ok(Store::Sqlite(pool))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(format!("{url}: {e}")))?;
+            // JIT off: our statements are short keyset pages, and on a table
+            // without statistics yet (just after a bulk load) the planner's
+            // estimates pass the JIT thresholds, so compiling each 4,000-row
+            // export page took 206 ms for a query that runs in 10 ms.
+            let opts = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::BadUrl(format!("{url}: {e}")))?
+                .options([("jit", "off")]);
             let pool = PgPoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))
@@ -273,5 +279,5 @@ pub fn redact(url: &str) -> String {
 }
 pub use access::UserRow;
 pub use browse::{BBox, CellRow, FacetRow, IncidentFilter, IncidentRow, ReportHitRow, ReportMetaRow, RulingRow};
-pub use export::{ExportCsvIncident, ExportCsvRuling, ExportFilter, ExportIncident, ExportRuling};
+pub use export::{ExportCsvChunk, ExportCsvIncident, ExportCsvRuling, ExportFilter, ExportIncident, ExportRuling};
 pub use hotline::{MessageRow, NewReferral, ReferralRow};

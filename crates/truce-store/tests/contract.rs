@@ -212,6 +212,7 @@ async fn derived_state_records_only_changes_each_with_an_event() {
             body: format!("{{\"v\":\"{verdict}\"}}"),
             hash: verdict.into(),
             guarantors: None,
+            segment: None,
         };
         let r = store.record_derived(&[inc("x")], &[rul("violation")], now()).await.unwrap();
         assert_eq!(r, Recorded { incidents_new: 1, rulings_new: 1, ..Recorded::default() });
@@ -245,6 +246,7 @@ async fn csv_exports_read_the_recorded_parts_and_fall_back_to_the_body() {
             body: "{\"guarantors\":[\"R\"]}".into(),
             hash: id.into(),
             guarantors: guarantors.map(str::to_owned),
+            segment: None,
         };
         let incidents = [inc("i1", Some(1)), inc("i2", None), inc("i3", Some(0))];
         let rulings = [rul("i1", Some("R; T")), rul("i2", None)];
@@ -315,6 +317,7 @@ async fn map_grid_follows_recorded_incidents_and_pages_filter_by_index() {
             body: format!("{{\"v\":\"{verdict}\"}}"),
             hash: format!("{id}{verdict}"),
             guarantors: None,
+            segment: None,
         };
         let incidents = [
             inc("i1", "Hama", 36.70, 35.10, 1),

@@ -398,14 +398,28 @@ pub fn write_row_from_parts<W: Write>(
     if let Some(t) = updated_at {
         write!(w, "{}", t.as_second())?;
     }
+    write_segment(w, ruling)?;
+    w.write_all(parts.1.as_bytes())?;
+    w.write_all(b"\n")
+}
+
+/// The ruling's fields as a row holds them between the incident's parts:
+/// `,verdict,agreement,guarantors,`, each quoted as needed (`,,,,` without a
+/// ruling). Recorded beside each ruling so the store can build CSV rows.
+pub fn ruling_segment(ruling: Option<(&str, &str, &str)>) -> String {
+    let mut s = Vec::with_capacity(96);
+    let _ = write_segment(&mut s, ruling);
+    // Written from `&str`s and ASCII separators only.
+    String::from_utf8(s).unwrap_or_default()
+}
+
+fn write_segment<W: Write + ?Sized>(w: &mut W, ruling: Option<(&str, &str, &str)>) -> io::Result<()> {
     let (verdict, agreement, guarantors) = ruling.unwrap_or(("", "", ""));
     for f in [verdict, agreement, guarantors] {
         w.write_all(b",")?;
         write_field(w, f)?;
     }
-    w.write_all(b",")?;
-    w.write_all(parts.1.as_bytes())?;
-    w.write_all(b"\n")
+    w.write_all(b",")
 }
 
 /// Writes the header: ACLED's columns then ours.

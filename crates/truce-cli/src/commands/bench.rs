@@ -32,6 +32,17 @@ pub enum Cmd {
         #[arg(long, default_value = "postgres://root@127.0.0.1:5432/test")]
         postgres: String,
     },
+    /// One export step of `bench export`, run in a fresh process: exports the store
+    /// at `--db` to `--out` and prints its figure as one JSON line.
+    #[command(hide = true)]
+    ExportStep {
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        format: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// p50/p99 latency and requests/s of the API over loopback (incidents page, map
     /// clusters, GeoJSON) and hotline delivery from report upload to SSE event.
     Serve {
@@ -90,10 +101,29 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
         }
         Cmd::Export { incidents, postgres } => {
             let pg = (postgres != "none").then_some(postgres.as_str());
-            eprintln!("bench export: recording {incidents} generated incidents…");
-            let figures = truce_engine::bench_export(incidents, pg).await?;
-            // "peak" is the process's peak RSS during the step, which includes the heap
-            // that recording the incidents left; "grew" is what the step itself added.
+            let dir = tempfile::tempdir()?;
+            let mut figures = Vec::new();
+            let url = format!("sqlite://{}", dir.path().join("export-bench.db").display());
+            eprintln!("bench export: recording {incidents} generated incidents in SQLite…");
+            figures.extend(truce_engine::bench_export_seed("sqlite", &url, incidents).await?);
+            figures.extend(export_steps("sqlite", &url, dir.path())?);
+            if let Some(admin) = pg {
+                let name = format!("truce_bench_export_{}", std::process::id());
+                let url = truce_engine::create_scratch_pg(admin, &name).await?;
+                eprintln!("bench export: recording {incidents} generated incidents in PostgreSQL…");
+                let run = async {
+                    let mut f = truce_engine::bench_export_seed("postgres", &url, incidents).await?;
+                    f.extend(export_steps("postgres", &url, dir.path())?);
+                    anyhow::Ok(f)
+                }
+                .await;
+                truce_engine::drop_scratch_pg(admin, &name).await?;
+                figures.extend(run?);
+            }
+            // Each export runs in a fresh `truce` process, as `truce export` would: its
+            // "peak" is that process's peak RSS from start to end; "grew" is what the
+            // step added over the process's size when it began. For the seeding steps
+            // (in this process) the peak includes what earlier steps left.
             println!(
                 "{:<20} {:>10} {:>9} {:>12} {:>10} {:>11} {:>10}",
                 "bench", "rows", "seconds", "rows/s", "MB out", "peak MiB", "grew MiB"
@@ -111,6 +141,16 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
                     mib(f.grew_mib())
                 );
             }
+            Ok(Outcome::Ok)
+        }
+        Cmd::ExportStep { db, format, out } => {
+            let format = truce_engine::ExportFormat::parse(&format)?;
+            let f = truce_engine::bench_export_step(&db, format, &out).await?;
+            let line = serde_json::json!({
+                "what": f.what, "rows": f.rows, "seconds": f.seconds, "bytes": f.bytes,
+                "peak_mib": f.peak_mib, "base_mib": f.base_mib,
+            });
+            println!("{line}");
             Ok(Outcome::Ok)
         }
         Cmd::Serve { incidents, requests, postgres } => {
@@ -136,4 +176,33 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
             Ok(Outcome::Ok)
         }
     }
+}
+
+/// Runs each export format of the benchmark in a fresh `truce bench export-step`
+/// process over the store at `url`, and reads the figure it prints.
+fn export_steps(backend: &str, url: &str, dir: &std::path::Path) -> anyhow::Result<Vec<truce_engine::ExportFigure>> {
+    let exe = std::env::current_exe()?;
+    let mut figures = Vec::new();
+    for format in truce_engine::BENCH_FORMATS {
+        let path = dir.join(format!("out.{}", format.as_str()));
+        eprintln!("bench export: {backend} {}…", format.as_str());
+        let out = std::process::Command::new(&exe)
+            .args(["bench", "export-step", "--db", url, "--format", format.as_str(), "--out"])
+            .arg(&path)
+            .stderr(std::process::Stdio::inherit())
+            .output()?;
+        let _ = std::fs::remove_file(&path);
+        anyhow::ensure!(out.status.success(), "the {backend} {} export step failed ({})", format.as_str(), out.status);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .map_err(|e| anyhow::anyhow!("the {backend} {} export step printed no figure: {e}", format.as_str()))?;
+        figures.push(truce_engine::ExportFigure {
+            what: format!("{backend} {}", format.as_str()),
+            rows: v["rows"].as_u64().unwrap_or(0),
+            seconds: v["seconds"].as_f64().unwrap_or(0.0),
+            bytes: v["bytes"].as_u64().unwrap_or(0),
+            peak_mib: v["peak_mib"].as_f64(),
+            base_mib: v["base_mib"].as_f64(),
+        });
+    }
+    Ok(figures)
 }
