@@ -87,8 +87,9 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<Outcome> {
     };
     let engine = super::open(&config).await?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let signals = StopSignals::listen()?;
     tokio::spawn(async move {
-        wait_for_stop_signal().await;
+        signals.wait().await;
         eprintln!("truce worker: stopping after the current job");
         let _ = stop_tx.send(true);
     });
@@ -109,24 +110,33 @@ pub async fn run(config: Config, args: Args) -> anyhow::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-async fn wait_for_stop_signal() {
+/// Ctrl-C and SIGTERM, listened for before the worker starts so that neither
+/// kills it mid-job.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    term: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn listen() -> anyhow::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use anyhow::Context;
+            let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .context("listening for SIGTERM")?;
+            Ok(StopSignals { term })
         }
+        #[cfg(not(unix))]
+        Ok(StopSignals {})
     }
-    #[cfg(not(unix))]
-    {
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = self.term.recv() => {}
+        }
+        #[cfg(not(unix))]
         let _ = tokio::signal::ctrl_c().await;
     }
 }
