@@ -195,3 +195,29 @@ fn sigterm_stops_a_waiting_worker_cleanly() {
     assert!(rest.contains("stopping after the current job"), "{rest}");
     assert!(text(&out.stdout).contains("worker w: 0 jobs done"), "{}", text(&out.stdout));
 }
+
+#[tokio::test]
+async fn judging_does_not_depend_on_the_order_reports_were_stored() {
+    // Workers store reports in whatever order they finish; the rulings must not care.
+    let dir = tempfile::tempdir().unwrap();
+    let paths = inputs(dir.path());
+    let mut seeds: Vec<PathBuf> = std::fs::read_dir(&paths[0])
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    seeds.sort();
+    let mut files: Vec<PathBuf> = seeds.into_iter().chain(paths[1..].iter().cloned()).collect();
+    let (forward, backward) = (TestDb::sqlite(), TestDb::sqlite());
+    for db in [&forward, &backward] {
+        for f in &files {
+            ok(&truce(&["ingest", "--received-at", RECEIVED, "--db", &db.url, f.to_str().unwrap()]), "ingest");
+        }
+        ok(&truce(&["judge", "--db", &db.url]), "judge");
+        files.reverse();
+    }
+    assert_eq!(column(&backward.url, REPORTS).await, column(&forward.url, REPORTS).await);
+    for q in [INCIDENTS, RULINGS, REFERRALS] {
+        assert_eq!(column(&backward.url, q).await, column(&forward.url, q).await, "{q}");
+    }
+}
