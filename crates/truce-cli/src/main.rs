@@ -58,6 +58,11 @@ enum Command {
     /// Benchmarks that print figures.
     #[command(subcommand)]
     Bench(commands::bench::Cmd),
+    /// Take queued ingest and judge jobs until stopped (several per machine, many machines per store).
+    Worker(commands::worker::Args),
+    /// The job queue: queue a judge run, show the queue.
+    #[command(subcommand)]
+    Jobs(commands::worker::Cmd),
 }
 
 /// An error the user can fix; exits with 1.
@@ -133,6 +138,8 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::User(cmd) => commands::user::run(config()?, cmd).await,
         Command::Bulletin(args) => commands::bulletin::run(config()?, args).await,
         Command::Export(args) => commands::export::run(config()?, args).await,
+        Command::Worker(args) => commands::worker::run(config()?, args).await,
+        Command::Jobs(cmd) => commands::worker::jobs(config()?, cmd).await,
     }
 }
 

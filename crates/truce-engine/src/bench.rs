@@ -1,4 +1,4 @@
-//! Benchmarks that print figures (never timed tests): `truce bench ingest`.
+//! Benchmarks that print figures (never timed tests): `truce bench ingest`, `read`, `workers`.
 
 use std::time::Instant;
 
@@ -280,4 +280,158 @@ pub fn merge_pairs(path: &std::path::Path) -> Result<PairScore, EngineError> {
         }
     }
     Ok(score)
+}
+
+/// One measured `truce worker` run: how long `workers` processes took to drain a queue.
+#[derive(Debug, Clone)]
+pub struct WorkerFigure {
+    /// Worker processes.
+    pub workers: usize,
+    /// Jobs done (ingest and judge).
+    pub jobs: u64,
+    /// Ingest jobs among them.
+    pub ingest_jobs: u64,
+    /// Judge runs among them.
+    pub judge_jobs: u64,
+    /// Reports stored.
+    pub reports: u64,
+    /// Wall-clock seconds from starting the processes until the last exited.
+    pub seconds: f64,
+    /// Seconds until the last ingest job was done.
+    pub ingest_seconds: f64,
+    /// Seconds from then until the last judge job was done.
+    pub judge_seconds: f64,
+}
+
+impl WorkerFigure {
+    /// Jobs per second of wall time.
+    pub fn jobs_per_second(&self) -> f64 {
+        self.jobs as f64 / self.seconds.max(1e-9)
+    }
+
+    /// Reports per second of wall time, ingest and judge included.
+    pub fn reports_per_second(&self) -> f64 {
+        self.reports as f64 / self.seconds.max(1e-9)
+    }
+}
+
+/// What `truce bench workers` queues: JSON Lines inputs (real articles) and
+/// generated reports, `per_job` reports to an ingest job.
+#[derive(Debug, Clone)]
+pub struct WorkerWorkload {
+    /// JSON Lines files of reports, one report a line.
+    pub inputs: Vec<std::path::PathBuf>,
+    /// Generated reports ([`synthetic_report`]) added to them.
+    pub synthetic: usize,
+    /// Reports per ingest job.
+    pub per_job: usize,
+}
+
+/// For each count in `workers`: a fresh PostgreSQL database on `pg_admin`, the
+/// same workload queued, and that many `truce worker --until-idle` processes
+/// (`exe` is the `truce` binary) started at once and timed until all exit.
+/// Checks that every job is done and every report stored.
+pub async fn workers(
+    exe: &std::path::Path,
+    pg_admin: &str,
+    load: &WorkerWorkload,
+    workers: &[usize],
+) -> Result<Vec<WorkerFigure>, EngineError> {
+    let dir = tempfile::tempdir().map_err(|e| EngineError::Internal(format!("temporary folder: {e}")))?;
+    let queue = dir.path().join("queue");
+    std::fs::create_dir(&queue).map_err(|e| EngineError::Internal(e.to_string()))?;
+    let mut lines = Vec::new();
+    for p in &load.inputs {
+        let text = std::fs::read_to_string(p).map_err(|e| EngineError::User(format!("{}: {e}", p.display())))?;
+        lines.extend(text.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned));
+    }
+    for i in 0..load.synthetic {
+        let line = serde_json::json!({"id": format!("synthetic-{i}"), "text": synthetic_report(i)});
+        lines.push(line.to_string());
+    }
+    if lines.is_empty() {
+        return Err(EngineError::User("bench workers: no reports (give --input files or --synthetic N)".into()));
+    }
+    let per_job = load.per_job.max(1);
+    for (k, chunk) in lines.chunks(per_job).enumerate() {
+        std::fs::write(queue.join(format!("{k:06}.jsonl")), chunk.join("\n"))
+            .map_err(|e| EngineError::Internal(format!("writing the queue inputs: {e}")))?;
+    }
+    let received_at: jiff::Timestamp =
+        "2016-12-30T02:00:00Z".parse().map_err(|e| EngineError::Internal(format!("{e}")))?;
+    let mut figures = Vec::new();
+    for &n in workers {
+        let name = format!("truce_bench_w{n}_{}", std::process::id());
+        let url = truce_store::create_pg_database(pg_admin, &name).await?;
+        let fig = run_workers(exe, &url, &queue, received_at, n).await;
+        truce_store::drop_pg_database(pg_admin, &name).await?;
+        figures.push(fig?);
+    }
+    Ok(figures)
+}
+
+async fn run_workers(
+    exe: &std::path::Path,
+    url: &str,
+    queue: &std::path::Path,
+    received_at: jiff::Timestamp,
+    n: usize,
+) -> Result<WorkerFigure, EngineError> {
+    let config = EngineConfig { db_url: url.to_owned(), ingest: IngestConfig { max_size: 20 << 20 } };
+    let engine = Engine::open(config).await?;
+    let req =
+        IngestRequest { inputs: vec![Input::Path(queue.to_owned())], received_at: Some(received_at), source: None };
+    let queued = engine.enqueue_ingest(&req, crate::DEFAULT_ATTEMPTS).await?;
+    if !queued.failed.is_empty() {
+        return Err(EngineError::Internal(format!("bench workers: {}", queued.failed[0])));
+    }
+    let start_ms = Engine::now().as_millisecond();
+    let t = Instant::now();
+    let mut children = Vec::new();
+    for k in 0..n {
+        let child = tokio::process::Command::new(exe)
+            .args(["--db", url, "worker", "--until-idle", "--id", &format!("bench-{k}")])
+            .env_remove("TRUCE_DB")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| EngineError::Internal(format!("starting {}: {e}", exe.display())))?;
+        children.push(child);
+    }
+    for c in children {
+        let out = c.wait_with_output().await.map_err(|e| EngineError::Internal(e.to_string()))?;
+        if !out.status.success() {
+            return Err(EngineError::Internal(format!(
+                "a worker failed ({}): {}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            )));
+        }
+    }
+    let seconds = t.elapsed().as_secs_f64();
+    let status = engine.job_status(5).await?;
+    let reports = engine.report_count().await?;
+    engine.close().await;
+    if let Some(j) = status.failed.first() {
+        return Err(EngineError::Internal(format!("bench workers: job {} failed: {:?}", j.id, j.error)));
+    }
+    let done = |kind: &str| status.counts.iter().find(|c| c.kind == kind && c.state == "done");
+    let (Some(ingest), Some(judge)) = (done("ingest"), done("judge")) else {
+        return Err(EngineError::Internal(format!("bench workers: jobs not done: {:?}", status.counts)));
+    };
+    if ingest.n as usize != queued.queued.len() || status.counts.iter().any(|c| c.state != "done") {
+        return Err(EngineError::Internal(format!("bench workers: jobs left: {:?}", status.counts)));
+    }
+    let secs = |ms: i64| (ms - start_ms).max(0) as f64 / 1000.0;
+    Ok(WorkerFigure {
+        workers: n,
+        jobs: (ingest.n + judge.n) as u64,
+        ingest_jobs: ingest.n as u64,
+        judge_jobs: judge.n as u64,
+        reports,
+        seconds,
+        ingest_seconds: secs(ingest.last_updated_at),
+        judge_seconds: secs(judge.last_updated_at) - secs(ingest.last_updated_at),
+    })
 }

@@ -19,6 +19,7 @@ mod ledger;
 mod pipeline;
 mod propose;
 mod registry;
+mod worker;
 
 use jiff::Timestamp;
 use truce_store::{Backend, ChainReport, Store};
@@ -34,9 +35,11 @@ pub use propose::{Proposal, ProposedField};
 pub use truce_ingest::{IngestConfig, IngestError, Input};
 pub use truce_read::ExtractRecord;
 pub use truce_store::Stored;
+pub use truce_store::{JobCount, JobRow};
 pub use truce_store::{Ledger, LedgerRow};
 /// Export records, re-exported for callers of the engine.
 pub use truce_tell::records;
+pub use worker::{DEFAULT_ATTEMPTS, EnqueueSummary, JobStatus, WorkerMode, WorkerOptions, WorkerSummary};
 
 /// What the engine needs to open. No `Default`: the CLI's configuration decides.
 #[derive(Debug, Clone)]

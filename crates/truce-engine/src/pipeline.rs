@@ -175,7 +175,12 @@ impl Engine {
     pub async fn judge(&self, req: &JudgeRequest) -> Result<Analysis, EngineError> {
         let now = Engine::now();
         let as_of = req.as_of.unwrap_or(now);
-        let reports = self.reports_as_of(as_of).await?;
+        let mut reports = self.reports_as_of(as_of).await?;
+        // Merge depends on the order it sees reports in; order them by what
+        // they are (received, then content hash), not by which writer stored
+        // them first, so concurrent ingest (several workers) judges the same
+        // as one `truce ingest`.
+        reports.sort_by(|a, b| (a.received_at, a.id().as_str()).cmp(&(b.received_at, b.id().as_str())));
         let docs = self.agreement_docs(as_of).await?;
         if let Some(k) = &req.agreement
             && !docs.iter().any(|d| d.agreement.key().as_str() == k)

@@ -17,6 +17,7 @@ mod derived;
 mod error;
 mod export;
 mod hotline;
+mod jobs;
 mod ledger;
 mod rows;
 mod sql;
@@ -135,29 +136,7 @@ impl Store {
         on_backend!(self, pool, sql => {
             let mut tx = begin_write!(pool, sql);
             let mut head = load_head!(tx, sql);
-            let mut out = Vec::with_capacity(reports.len());
-            for r in reports {
-                let row = rows::ReportRow::from_report(r);
-                let done = sqlx::query(sql.insert_report)
-                    .bind(&row.id)
-                    .bind(&row.name)
-                    .bind(&row.source)
-                    .bind(&row.url)
-                    .bind(&row.media_type)
-                    .bind(row.received_at)
-                    .bind(row.published_at)
-                    .bind(row.content.len() as i64)
-                    .bind(&row.content)
-                    .execute(&mut *tx)
-                    .await?;
-                if done.rows_affected() == 1 {
-                    let ev = NewEvent::new("report.ingested", row.id.clone(), row.event_payload());
-                    append_entry!(tx, sql, head, &ev, now);
-                    out.push(Stored::New);
-                } else {
-                    out.push(Stored::AlreadyKnown);
-                }
-            }
+            let out = insert_reports_in!(tx, sql, head, reports, now);
             tx.commit().await?;
             Ok(out)
         })
@@ -281,3 +260,4 @@ pub use access::UserRow;
 pub use browse::{BBox, CellRow, FacetRow, IncidentFilter, IncidentRow, ReportHitRow, ReportMetaRow, RulingRow};
 pub use export::{ExportCsvChunk, ExportCsvIncident, ExportCsvRuling, ExportFilter, ExportIncident, ExportRuling};
 pub use hotline::{MessageRow, NewReferral, ReferralRow};
+pub use jobs::{JobCount, JobRow, JobState, NewJob};

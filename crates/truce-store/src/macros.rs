@@ -55,3 +55,34 @@ macro_rules! append_entry {
         row.seq
     }};
 }
+
+/// Inserts `$reports` inside a write transaction, appending a `report.ingested`
+/// event for each new one; evaluates to a `Vec<Stored>` in input order.
+macro_rules! insert_reports_in {
+    ($tx:ident, $sql:ident, $head:ident, $reports:expr, $now:expr) => {{
+        let mut out = Vec::with_capacity($reports.len());
+        for r in $reports {
+            let row = rows::ReportRow::from_report(r);
+            let done = sqlx::query($sql.insert_report)
+                .bind(&row.id)
+                .bind(&row.name)
+                .bind(&row.source)
+                .bind(&row.url)
+                .bind(&row.media_type)
+                .bind(row.received_at)
+                .bind(row.published_at)
+                .bind(row.content.len() as i64)
+                .bind(&row.content)
+                .execute(&mut *$tx)
+                .await?;
+            if done.rows_affected() == 1 {
+                let ev = NewEvent::new("report.ingested", row.id.clone(), row.event_payload());
+                append_entry!($tx, $sql, $head, &ev, $now);
+                out.push(Stored::New);
+            } else {
+                out.push(Stored::AlreadyKnown);
+            }
+        }
+        out
+    }};
+}

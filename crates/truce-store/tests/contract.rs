@@ -5,6 +5,9 @@ use truce_model::{MediaType, Report, ReportId, SourceInfo};
 use truce_store::{NewEvent, Store, StoreError, Stored};
 use truce_test_support::TestDb;
 
+#[path = "contract/jobs.rs"]
+mod jobs;
+
 fn report(text: &str, received: &str) -> Report {
     let origin = SourceInfo {
         source: Some("Reuters".into()),

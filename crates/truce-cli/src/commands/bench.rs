@@ -1,6 +1,8 @@
 //! `truce bench …`: benchmarks that print figures.
 
-use crate::Outcome;
+use anyhow::Context;
+
+use crate::{Outcome, UserError};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Cmd {
@@ -53,6 +55,25 @@ pub enum Cmd {
         #[arg(long, default_value_t = 2_000)]
         requests: usize,
         /// PostgreSQL server to create a scratch database on; `none` to skip.
+        #[arg(long, default_value = "postgres://root@127.0.0.1:5432/test")]
+        postgres: String,
+    },
+    /// Jobs/s and reports/s of 1, 2 and 4 `truce worker` processes draining the same queue
+    /// (ingest jobs, then the judge they queue) on a scratch PostgreSQL database each.
+    Workers {
+        /// JSON Lines files of real reports to queue (one report a line).
+        #[arg(long = "input", value_name = "FILE")]
+        inputs: Vec<std::path::PathBuf>,
+        /// Generated reports to queue besides them.
+        #[arg(long, default_value_t = 2_000, value_name = "N")]
+        synthetic: usize,
+        /// Reports per ingest job.
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        per_job: usize,
+        /// Worker process counts to measure, comma-separated.
+        #[arg(long, default_value = "1,2,4", value_delimiter = ',', value_name = "N,…")]
+        workers: Vec<usize>,
+        /// PostgreSQL server to create the scratch databases on.
         #[arg(long, default_value = "postgres://root@127.0.0.1:5432/test")]
         postgres: String,
     },
@@ -159,6 +180,36 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
             println!("{:<34} {:>9} {:>9} {:>9} {:>10}", "bench serve", "requests", "p50 ms", "p99 ms", "req/s");
             for f in figures {
                 println!("{:<34} {:>9} {:>9.2} {:>9.2} {:>10.0}", f.what, f.requests, f.p50_ms, f.p99_ms, f.rps);
+            }
+            Ok(Outcome::Ok)
+        }
+        Cmd::Workers { inputs, synthetic, per_job, workers, postgres } => {
+            if workers.is_empty() || workers.contains(&0) {
+                return Err(UserError("--workers: give counts of at least 1, such as 1,2,4".into()).into());
+            }
+            if per_job == 0 {
+                return Err(UserError("--per-job 0: an ingest job holds at least 1 report".into()).into());
+            }
+            let exe = std::env::current_exe().context("finding the truce binary to start workers")?;
+            let load = truce_engine::bench::WorkerWorkload { inputs, synthetic, per_job };
+            eprintln!("bench workers: queueing the workload once per run…");
+            let figures = truce_engine::bench::workers(&exe, &postgres, &load, &workers).await?;
+            println!(
+                "{:<16} {:>6} {:>8} {:>9} {:>9} {:>9} {:>9} {:>11}",
+                "bench workers", "jobs", "reports", "seconds", "ingest s", "judge s", "jobs/s", "reports/s"
+            );
+            for f in figures {
+                println!(
+                    "{:<16} {:>6} {:>8} {:>9.2} {:>9.2} {:>9.2} {:>9.1} {:>11.0}",
+                    format!("postgres x{}", f.workers),
+                    f.jobs,
+                    f.reports,
+                    f.seconds,
+                    f.ingest_seconds,
+                    f.judge_seconds,
+                    f.jobs_per_second(),
+                    f.reports_per_second()
+                );
             }
             Ok(Outcome::Ok)
         }

@@ -24,6 +24,13 @@ pub struct Args {
     /// List every report with its outcome.
     #[arg(long, short)]
     verbose: bool,
+    /// Queue one ingest job per input for `truce worker` instead of storing now
+    /// (each stored job then queues a judge run).
+    #[arg(long)]
+    queue: bool,
+    /// With --queue: claims before a job is failed.
+    #[arg(long, default_value_t = truce_engine::DEFAULT_ATTEMPTS, value_name = "N", requires = "queue")]
+    attempts: u32,
 }
 
 pub async fn run(mut config: Config, args: Args) -> anyhow::Result<Outcome> {
@@ -42,21 +49,37 @@ pub async fn run(mut config: Config, args: Args) -> anyhow::Result<Outcome> {
         received_at,
         source: args.source.clone(),
     };
+    if args.queue {
+        super::worker::check_attempts(args.attempts)?;
+        let summary = engine.enqueue_ingest(&req, args.attempts).await;
+        engine.close().await;
+        let summary = summary?;
+        for f in &summary.failed {
+            eprintln!("error: {f}");
+        }
+        note_skipped(&summary.skipped);
+        if args.verbose {
+            for (name, id) in &summary.queued {
+                println!("queued        job {id:<6} {name}");
+            }
+            for name in &summary.already_queued {
+                println!("already queued           {name}");
+            }
+        }
+        println!(
+            "ingest: {} queued, {} already queued, {} failed",
+            summary.queued.len(),
+            summary.already_queued.len(),
+            summary.failed.len()
+        );
+        return Ok(if summary.failed.is_empty() { Outcome::Ok } else { Outcome::PartialFailure });
+    }
     let summary = engine.ingest(req, &Bar::new("ingest")).await?;
     engine.close().await;
     for f in &summary.failed {
         eprintln!("error: {f}");
     }
-    if !summary.skipped.is_empty() {
-        let names: Vec<String> = summary.skipped.iter().take(5).map(|p| p.display().to_string()).collect();
-        let more = summary.skipped.len().saturating_sub(5);
-        let more = if more > 0 { format!(" and {more} more") } else { String::new() };
-        eprintln!(
-            "note: skipped {} file(s) that are not report types (.txt, .html, .jsonl, feeds): {}{more}",
-            summary.skipped.len(),
-            names.join(", ")
-        );
-    }
+    note_skipped(&summary.skipped);
     if args.verbose {
         for i in &summary.items {
             let what = if i.stored == truce_engine::Stored::New { "stored" } else { "already known" };
@@ -70,4 +93,17 @@ pub async fn run(mut config: Config, args: Args) -> anyhow::Result<Outcome> {
         summary.failed.len()
     );
     Ok(if summary.failed.is_empty() { Outcome::Ok } else { Outcome::PartialFailure })
+}
+
+fn note_skipped(skipped: &[std::path::PathBuf]) {
+    if !skipped.is_empty() {
+        let names: Vec<String> = skipped.iter().take(5).map(|p| p.display().to_string()).collect();
+        let more = skipped.len().saturating_sub(5);
+        let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+        eprintln!(
+            "note: skipped {} file(s) that are not report types (.txt, .html, .jsonl, feeds): {}{more}",
+            skipped.len(),
+            names.join(", ")
+        );
+    }
 }

@@ -12,6 +12,7 @@ pub mod judge;
 pub mod ledger;
 pub mod serve;
 pub mod user;
+pub mod worker;
 
 use truce_engine::{Engine, EngineConfig, IngestConfig};
 
