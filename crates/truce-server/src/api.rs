@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -16,6 +16,7 @@ use utoipa_axum::routes;
 use crate::auth::{self, Caller};
 use crate::dto::*;
 use crate::error::ErrorBody;
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::limit::ClientAddr;
 use crate::{ApiError, AppState, HotlineEvent};
 
@@ -109,11 +110,12 @@ struct ReportQuery {
 
 /// Stored reports, newest first (monitors only).
 #[utoipa::path(get, path = "/reports", tag = "reports", params(ReportQuery),
-    responses((status = 200, body = ReportPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = ReportPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
 async fn list_reports(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Json<ReportPage>, ApiError> {
     caller.require(MONITORS)?;
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
@@ -134,7 +136,7 @@ async fn upload_report(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    Query(meta): Query<UploadMeta>,
+    ApiQuery(meta): ApiQuery<UploadMeta>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<UploadResult>), ApiError> {
     caller.require(MONITORS)?;
@@ -198,7 +200,7 @@ pub(crate) async fn ingest(
 async fn get_report(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ReportDetail>, ApiError> {
     caller.require(MONITORS)?;
     Ok(Json(report_detail(&state, &id).await?))
@@ -301,7 +303,7 @@ pub(crate) async fn incident_page(state: &AppState, q: &IncidentQuery) -> Result
 async fn list_incidents(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<IncidentQuery>,
+    ApiQuery(q): ApiQuery<IncidentQuery>,
 ) -> Result<Json<IncidentPage>, ApiError> {
     caller.require(EVERYONE)?;
     Ok(Json(incident_page(&state, &q).await?))
@@ -310,11 +312,11 @@ async fn list_incidents(
 /// Incidents as a GeoJSON FeatureCollection of points (filters as for /incidents; at most 5,000).
 #[utoipa::path(get, path = "/incidents.geojson", tag = "incidents", params(IncidentQuery),
     responses((status = 200, description = "GeoJSON FeatureCollection", content_type = "application/geo+json"),
-              (status = 401, body = ErrorBody)))]
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn incidents_geojson(
     State(state): State<AppState>,
     caller: Caller,
-    Query(mut q): Query<IncidentQuery>,
+    ApiQuery(mut q): ApiQuery<IncidentQuery>,
 ) -> Result<Response, ApiError> {
     caller.require(EVERYONE)?;
     q.limit = Some(q.limit.unwrap_or(1000).clamp(1, 5000));
@@ -358,8 +360,8 @@ pub(crate) const SYRIA_BBOX: [f64; 4] = [35.4, 32.2, 42.6, 37.5];
 async fn map_clusters(
     State(state): State<AppState>,
     caller: Caller,
-    Query(view): Query<ViewQuery>,
-    Query(filter): Query<IncidentQuery>,
+    ApiQuery(view): ApiQuery<ViewQuery>,
+    ApiQuery(filter): ApiQuery<IncidentQuery>,
 ) -> Result<Response, ApiError> {
     caller.require(EVERYONE)?;
     let body = clusters(&state, &filter, view.zoom, view.bbox.as_deref()).await?;
@@ -417,7 +419,7 @@ pub(crate) async fn clusters(
 async fn get_incident(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<IncidentDetail>, ApiError> {
     caller.require(EVERYONE)?;
     Ok(Json(incident_detail(&state, &id).await?))
@@ -451,11 +453,11 @@ struct RulingQuery {
 
 /// Recorded rulings.
 #[utoipa::path(get, path = "/rulings", tag = "incidents", params(RulingQuery),
-    responses((status = 200, body = RulingPage), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = RulingPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn list_rulings(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<RulingQuery>,
+    ApiQuery(q): ApiQuery<RulingQuery>,
 ) -> Result<Json<RulingPage>, ApiError> {
     caller.require(EVERYONE)?;
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
@@ -551,7 +553,7 @@ async fn list_agreements(State(state): State<AppState>, caller: Caller) -> Resul
 async fn get_agreement(
     State(state): State<AppState>,
     caller: Caller,
-    Path(key): Path<String>,
+    ApiPath(key): ApiPath<String>,
 ) -> Result<Json<AgreementDto>, ApiError> {
     caller.require(EVERYONE)?;
     agreements(&state).await?.into_iter().find(|a| a.key == key).map(Json).ok_or(ApiError::NotFound("agreement"))
@@ -632,11 +634,12 @@ pub(crate) async fn timeline_data(state: &AppState, q: &TimelineQuery) -> Result
 
 /// Violations per day per governorate around an agreement's start; `as_of` replays.
 #[utoipa::path(get, path = "/timeline", tag = "incidents", params(TimelineQuery),
-    responses((status = 200, body = TimelineDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = TimelineDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "No such agreement")))]
 async fn timeline(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<TimelineQuery>,
+    ApiQuery(q): ApiQuery<TimelineQuery>,
 ) -> Result<Json<TimelineDto>, ApiError> {
     caller.require(EVERYONE)?;
     Ok(Json(timeline_data(&state, &q).await?))
@@ -667,11 +670,11 @@ pub(crate) async fn search_data(state: &AppState, caller: &Caller, q: &SearchQue
 
 /// Full-text search over incidents (everyone) and reports (monitors).
 #[utoipa::path(get, path = "/search", tag = "incidents", params(SearchQuery),
-    responses((status = 200, body = SearchResult), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = SearchResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn search(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<SearchQuery>,
+    ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> Result<Json<SearchResult>, ApiError> {
     caller.require(EVERYONE)?;
     Ok(Json(search_data(&state, &caller, &q).await?))
@@ -724,7 +727,7 @@ async fn list_referrals(State(state): State<AppState>, caller: Caller) -> Result
 async fn get_referral(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ReferralDetail>, ApiError> {
     caller.require(&["admin", "analyst", "guarantor"])?;
     let r = visible_referral(&state, &caller, &id).await?;
@@ -755,7 +758,7 @@ async fn acknowledge_referral(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ReferralDto>, ApiError> {
     caller.check_csrf(&headers, None)?;
     Ok(Json(acknowledge(&state, &caller, &id).await?))
@@ -792,8 +795,8 @@ async fn reply_referral(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    Path(id): Path<String>,
-    Json(req): Json<ReplyRequest>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<ReplyRequest>,
 ) -> Result<(StatusCode, Json<MessageDto>), ApiError> {
     caller.check_csrf(&headers, None)?;
     Ok((StatusCode::CREATED, Json(reply(&state, &caller, &id, &req.body).await?)))
@@ -818,7 +821,7 @@ fn secret_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8],
 /// Sign in: sets the session cookie and returns the CSRF token. After 5 failed
 /// sign-ins for a name or from an address in 15 minutes, 429 until the window passes.
 #[utoipa::path(post, path = "/session", tag = "access", request_body = LoginRequest,
-    responses((status = 200, body = MeDto), (status = 401, body = ErrorBody),
+    responses((status = 200, body = MeDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 429, body = ErrorBody, description = "Too many failed sign-ins; see Retry-After")))]
 async fn login(
     State(state): State<AppState>,
@@ -853,12 +856,13 @@ async fn me(caller: Caller) -> Json<MeDto> {
 
 /// Create an API token for yourself (shown once; the store keeps its SHA-256).
 #[utoipa::path(post, path = "/tokens", tag = "access", request_body = TokenRequest,
-    responses((status = 201, body = TokenDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = TokenDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
 async fn create_token(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    Json(req): Json<TokenRequest>,
+    ApiJson(req): ApiJson<TokenRequest>,
 ) -> Result<(StatusCode, Json<TokenDto>), ApiError> {
     caller.check_csrf(&headers, None)?;
     let token = auth::new_token()?;

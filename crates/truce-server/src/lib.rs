@@ -13,6 +13,7 @@ pub mod bench;
 pub mod client;
 mod dto;
 mod error;
+mod extract;
 mod hotline;
 mod limit;
 mod security;
