@@ -109,7 +109,7 @@ async fn one_backend(
 }
 
 async fn measure(label: &str, addr: &str, requests: usize) -> Result<Vec<ServeFigure>, BenchError> {
-    let analyst = login(addr, "bench-analyst").await?;
+    let analyst = login(addr, "bench-analyst", PW).await?;
     let pages: Vec<String> = ["Hama", "Idleb", "Aleppo", "Homs"]
         .iter()
         .map(|g| format!("/api/v1/incidents?admin1={g}&verdict=violation&limit=50"))
@@ -127,9 +127,9 @@ async fn measure(label: &str, addr: &str, requests: usize) -> Result<Vec<ServeFi
 }
 
 /// Signs in; returns (cookie, csrf).
-async fn login(addr: &str, name: &str) -> Result<(String, String), BenchError> {
+pub(crate) async fn login(addr: &str, name: &str, password: &str) -> Result<(String, String), BenchError> {
     let mut c = Conn::connect(addr).await?;
-    let body = serde_json::json!({ "name": name, "password": PW }).to_string();
+    let body = serde_json::json!({ "name": name, "password": password }).to_string();
     let r = c.request("POST", "/api/v1/session", &[("Content-Type", "application/json")], body.as_bytes()).await?;
     if r.status != 200 {
         return Err(BenchError::Unexpected(format!("sign in as {name}: {} {}", r.status, r.text())));
@@ -210,7 +210,7 @@ const HAMA_TOWNS: [&str; HOTLINE_REPORTS] = [
 /// is a new violation referred to Turkey. Merge joins mentions with
 /// near-duplicate sentences, or the same day and place, so every report has its
 /// own day, town and words (reference codes) in each sentence.
-fn turkey_report(i: usize) -> String {
+pub(crate) fn turkey_report(i: usize) -> String {
     const MONTHS: [&str; 3] = ["January", "February", "March"];
     let town = HAMA_TOWNS[i % HAMA_TOWNS.len()];
     let (day, month) = (1 + (i * 11) % 28, MONTHS[(i / HAMA_TOWNS.len()) % MONTHS.len()]);
@@ -227,7 +227,7 @@ The army said the attack broke the nationwide ceasefire (statement {}).\n",
 }
 
 async fn hotline(what: &str, addr: &str, analyst: &(String, String)) -> Result<ServeFigure, BenchError> {
-    let turkey = login(addr, "bench-turkey").await?;
+    let turkey = login(addr, "bench-turkey", PW).await?;
     let (status, mut sse) = Conn::connect(addr).await?.sse("/api/v1/hotline/events", &[("Cookie", &turkey.0)]).await?;
     if status != 200 {
         return Err(BenchError::Unexpected(format!("hotline feed: {status}")));

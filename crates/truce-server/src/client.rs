@@ -200,6 +200,6 @@ impl SseReader {
             }
         })
         .await
-        .map_err(|_| io_err("timed out waiting for an event"))?
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "timed out waiting for an event"))?
     }
 }

@@ -17,6 +17,7 @@ mod extract;
 mod hotline;
 mod limit;
 mod security;
+pub mod soak;
 mod ui;
 
 use std::net::SocketAddr;

@@ -77,6 +77,22 @@ pub enum Cmd {
         #[arg(long, default_value = "postgres://root@127.0.0.1:5432/test")]
         postgres: String,
     },
+    /// The server under mixed reads, writes, acknowledgements and live hotline
+    /// subscribers for a fixed time: throughput, p99 latency, errors and memory per interval.
+    Soak {
+        /// How long to run, in minutes.
+        #[arg(long, default_value_t = 10.0)]
+        minutes: f64,
+        /// Seconds per reported interval.
+        #[arg(long, default_value_t = 60)]
+        interval: u64,
+        /// How many generated incidents to seed.
+        #[arg(long, default_value_t = 20_000)]
+        incidents: usize,
+        /// Run on a scratch database on this PostgreSQL server instead of a SQLite file.
+        #[arg(long)]
+        postgres: Option<String>,
+    },
     /// Merge precision and recall on labelled report pairs (`scripts/eval` builds them).
     MergePairs {
         /// JSON Lines of `{"a":{"id","text","published"},"b":{…},"same":bool}`.
@@ -173,6 +189,45 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
             });
             println!("{line}");
             Ok(Outcome::Ok)
+        }
+        Cmd::Soak { minutes, interval, incidents, postgres } => {
+            if !(minutes > 0.0 && minutes.is_finite()) || interval == 0 {
+                return Err(crate::UserError("--minutes and --interval must be positive".into()).into());
+            }
+            let dir = tempfile::tempdir()?;
+            let name = format!("truce_bench_soak_{}", std::process::id());
+            let url = match &postgres {
+                Some(admin) => truce_engine::create_scratch_pg(admin, &name).await?,
+                None => format!("sqlite://{}", dir.path().join("soak.db").display()),
+            };
+            println!(
+                "{:>7} {:>8} {:>7} {:>8} {:>13} {:>14} {:>7} {:>7} {:>8}",
+                "t (s)", "reads", "writes", "req/s", "read p99 ms", "write p99 ms", "events", "errors", "RSS MiB"
+            );
+            let row = |f: &truce_server::soak::SoakFigure| {
+                println!(
+                    "{:>7.0} {:>8} {:>7} {:>8.1} {:>13.1} {:>14.1} {:>7} {:>7} {:>8.1}",
+                    f.at_s, f.reads, f.writes, f.rps, f.read_p99_ms, f.write_p99_ms, f.events, f.errors, f.rss_mib
+                );
+            };
+            let run = truce_server::soak::soak(
+                url,
+                incidents,
+                std::time::Duration::from_secs_f64(minutes * 60.0),
+                std::time::Duration::from_secs(interval),
+                &row,
+            )
+            .await;
+            if let Some(admin) = &postgres {
+                truce_engine::drop_scratch_pg(admin, &name).await?;
+            }
+            let (total, first_errors) = run?;
+            println!("whole run:");
+            row(&total);
+            for e in &first_errors {
+                println!("error: {e}");
+            }
+            Ok(if total.errors == 0 { Outcome::Ok } else { Outcome::PartialFailure })
         }
         Cmd::Serve { incidents, requests, postgres } => {
             let pg = (postgres != "none").then_some(postgres.as_str());
