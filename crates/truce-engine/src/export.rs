@@ -662,6 +662,28 @@ pub async fn bench_export_seed(backend: &str, url: &str, n: usize) -> Result<Vec
     Ok(figures)
 }
 
+/// Settles the derived tables of the store at `url` (`Store::settle_derived`:
+/// VACUUM ANALYZE on PostgreSQL), timed as `<backend> vacuum`.
+pub async fn bench_export_settle(backend: &str, url: &str) -> Result<ExportFigure, EngineError> {
+    let engine = Engine::open(EngineConfig {
+        db_url: url.to_owned(),
+        ingest: truce_ingest::IngestConfig { max_size: 20 << 20 },
+    })
+    .await?;
+    let t = Instant::now();
+    engine.store.settle_derived().await?;
+    let (rows, _) = engine.store.derived_counts().await?;
+    engine.close().await;
+    Ok(ExportFigure {
+        what: format!("{backend} vacuum"),
+        rows,
+        seconds: t.elapsed().as_secs_f64(),
+        bytes: 0,
+        peak_mib: None,
+        base_mib: None,
+    })
+}
+
 /// Exports the whole store at `url` in `format` to the file `path` as `truce
 /// export` does (opening the store, streaming, flushing), timing it and
 /// reading this process's peak memory over the step (`what` is the format).

@@ -118,7 +118,7 @@ pub use bulletin::{
 };
 pub use export::{
     BENCH_FORMATS, ExportFigure, ExportFilter, ExportFormat, ImportSummary, bench_export, bench_export_seed,
-    bench_export_step, synthetic_incident,
+    bench_export_settle, bench_export_step, synthetic_incident,
 };
 pub use hotline::{DEFAULT_ACK_MINUTES, Message, Referral, ReferralSummary, referral_id};
 pub use truce_store::{BBox, CellRow, FacetRow, IncidentFilter, IncidentRow, ReportHitRow, ReportMetaRow, RulingRow};

@@ -151,6 +151,13 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
                 let run = async {
                     let mut f = truce_engine::bench_export_seed("postgres", &url, incidents).await?;
                     f.extend(export_steps("postgres", &url, dir.path())?);
+                    // The same exports once the tables are at rest (as autovacuum leaves them).
+                    f.push(truce_engine::bench_export_settle("postgres", &url).await?);
+                    let rested = export_steps("postgres", &url, dir.path())?;
+                    f.extend(rested.into_iter().map(|mut x| {
+                        x.what.push_str(" (at rest)");
+                        x
+                    }));
                     anyhow::Ok(f)
                 }
                 .await;
