@@ -609,7 +609,7 @@ async fn campaign(db: &TestDb, fresh: &TestDb, kills: u64, seed: u64) -> Figures
             break;
         }
         attempt += 1;
-        let kill_serve = if attempt % 2 == 1 { rng.next() % 2 == 0 } else { serve_kills <= ingest_kills };
+        let kill_serve = if attempt % 2 == 1 { rng.next().is_multiple_of(2) } else { serve_kills <= ingest_kills };
         if kill_serve {
             tokio::time::sleep(Duration::from_millis(rng.between(100, 2000))).await;
             assert!(serve.try_wait().unwrap().is_none(), "truce serve died by itself; see {}", log.display());
