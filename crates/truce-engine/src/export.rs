@@ -100,6 +100,20 @@ fn summary(r: &ExportRuling) -> Result<RulingSummary, EngineError> {
     })
 }
 
+/// The rulings of incident `id` in `rulings` (sorted by incident), scanning on
+/// from `*r`: pages and their rulings are both in id order, so one pass
+/// merges them.
+fn rulings_of<'a, T>(rulings: &'a [T], r: &mut usize, id: &str, incident: impl Fn(&T) -> &str) -> &'a [T] {
+    while *r < rulings.len() && incident(&rulings[*r]) < id {
+        *r += 1;
+    }
+    let start = *r;
+    while *r < rulings.len() && incident(&rulings[*r]) == id {
+        *r += 1;
+    }
+    &rulings[start..*r]
+}
+
 fn incident(row: &ExportIncident) -> Result<IncidentRecord, EngineError> {
     serde_json::from_str(&row.body).map_err(|e| EngineError::Internal(format!("stored incident {}: {e}", row.id)))
 }
@@ -171,14 +185,7 @@ impl Engine {
             let rulings = self.store.export_rulings_range(&first.id, &last.id, filter.agreement.as_deref()).await?;
             let mut r = 0;
             for row in &page {
-                while r < rulings.len() && rulings[r].incident_id < row.id {
-                    r += 1;
-                }
-                let start = r;
-                while r < rulings.len() && rulings[r].incident_id == row.id {
-                    r += 1;
-                }
-                let mine = &rulings[start..r];
+                let mine = rulings_of(&rulings, &mut r, &row.id, |x| &x.incident_id);
                 match format {
                     ExportFormat::Jsonl => {
                         jsonl::write_raw(out, "incident", &row.body).map_err(io)?;
@@ -265,14 +272,7 @@ impl Engine {
         let rulings = self.store.export_csv_rulings_range(&first.id, &last.id, filter.agreement.as_deref()).await?;
         let mut r = 0;
         for row in &page {
-            while r < rulings.len() && rulings[r].incident_id < row.id {
-                r += 1;
-            }
-            let start = r;
-            while r < rulings.len() && rulings[r].incident_id == row.id {
-                r += 1;
-            }
-            let mine = &rulings[start..r];
+            let mine = rulings_of(&rulings, &mut r, &row.id, |x| &x.incident_id);
             let at = Timestamp::from_millisecond(row.updated_at).ok();
             // The primary ruling, chosen as `acled::primary` does.
             let best = mine.iter().min_by(|a, b| {
