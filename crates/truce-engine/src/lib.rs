@@ -18,6 +18,7 @@ mod ingest;
 mod ledger;
 mod pipeline;
 mod propose;
+mod readings;
 mod registry;
 mod worker;
 
@@ -32,6 +33,7 @@ pub use ledger::{LedgerCount, LedgerEntry, Period};
 pub use pipeline::registry as actor_registry;
 pub use pipeline::{AgreementVersion, Analysis, JudgeRequest, extract_files};
 pub use propose::{Proposal, ProposedField};
+pub use readings::CacheStats;
 pub use truce_ingest::{IngestConfig, IngestError, Input};
 pub use truce_read::ExtractRecord;
 pub use truce_store::Stored;
@@ -55,6 +57,8 @@ pub struct EngineConfig {
 pub struct Engine {
     store: Store,
     config: EngineConfig,
+    /// Readings kept between judge runs (shared by clones of this engine).
+    readings: std::sync::Arc<readings::ReadingCache>,
 }
 
 impl Engine {
@@ -62,7 +66,8 @@ impl Engine {
     #[tracing::instrument(skip_all, fields(db = %truce_store::redact(&config.db_url)))]
     pub async fn open(config: EngineConfig) -> Result<Engine, EngineError> {
         let store = Store::open(&config.db_url).await?;
-        let engine = Engine { store, config };
+        let readings = std::sync::Arc::new(readings::ReadingCache::new(readings::DEFAULT_BYTES));
+        let engine = Engine { store, config, readings };
         engine.load_shipped_agreements().await?;
         Ok(engine)
     }
@@ -80,6 +85,11 @@ impl Engine {
     /// Walks the event log's hash chain.
     pub async fn audit_verify(&self) -> Result<ChainReport, EngineError> {
         Ok(self.store.verify_chain().await?)
+    }
+
+    /// How the reading cache has been used so far.
+    pub fn reading_cache_stats(&self) -> CacheStats {
+        self.readings.stats()
     }
 
     /// Closes the store.

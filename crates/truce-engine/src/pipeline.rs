@@ -2,7 +2,7 @@
 //! `extract` over files without a store.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use jiff::{SignedDuration, Timestamp};
 use sha2::{Digest, Sha256};
@@ -13,6 +13,7 @@ use truce_read::{ExtractRecord, RefData, ReportInput};
 use truce_store::{DerivedIncident, DerivedRuling, Recorded};
 
 use crate::agreements::{self, AgreementDoc};
+use crate::readings::ReadingCache;
 use crate::{Engine, EngineError};
 use truce_tell::records::{
     ActorRecord, AgreementRef, ContradictionRecord, FactRecord, IncidentRecord, MentionRecord, RulingRecord,
@@ -189,7 +190,8 @@ impl Engine {
                 "--agreement {k:?}: no such agreement (see `truce agreement list`)"
             )));
         }
-        let analysis = tokio::task::spawn_blocking(move || analyse(&reports, &docs))
+        let cache = self.readings.clone();
+        let analysis = tokio::task::spawn_blocking(move || analyse(&reports, &docs, &cache))
             .await
             .map_err(|e| EngineError::Internal(format!("pipeline task failed: {e}")))??;
         let mut analysis = analysis;
@@ -255,20 +257,36 @@ fn report_input(r: &Report) -> ReportInput<'_> {
     }
 }
 
-/// The pure part: read every report (on both cores), merge, judge.
-fn analyse(reports: &[Report], docs: &[AgreementDoc]) -> Result<Analysis, EngineError> {
+/// The pure part: read every report not in `cache` (on both cores), merge, judge.
+fn analyse(reports: &[Report], docs: &[AgreementDoc], cache: &ReadingCache) -> Result<Analysis, EngineError> {
     let refdata = refdata()?;
     let registry = registry()?;
-    let half = reports.len().div_ceil(2).max(1);
-    let readings: Vec<truce_read::Reading> = std::thread::scope(|s| {
-        let handles: Vec<_> = reports
+    let mut readings: Vec<Option<Arc<truce_read::Reading>>> =
+        reports.iter().map(|r| cache.get(r.id().as_str())).collect();
+    let missing: Vec<usize> = (0..reports.len()).filter(|&i| readings[i].is_none()).collect();
+    let half = missing.len().div_ceil(2).max(1);
+    let fresh: Vec<(usize, Arc<truce_read::Reading>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = missing
             .chunks(half)
             .map(|chunk| {
-                s.spawn(move || chunk.iter().map(|r| truce_read::read(&report_input(r), refdata).0).collect::<Vec<_>>())
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|&i| (i, Arc::new(truce_read::read(&report_input(&reports[i]), refdata).0)))
+                        .collect::<Vec<_>>()
+                })
             })
             .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     });
+    for (i, reading) in fresh {
+        cache.put(reports[i].id().as_str(), reading.clone());
+        readings[i] = Some(reading);
+    }
+    let readings: Vec<Arc<truce_read::Reading>> = readings
+        .into_iter()
+        .map(|r| r.ok_or_else(|| EngineError::Internal("a reading thread failed".into())))
+        .collect::<Result<_, _>>()?;
     let read: Vec<ReadReport<'_>> = reports
         .iter()
         .zip(&readings)
@@ -278,7 +296,7 @@ fn analyse(reports: &[Report], docs: &[AgreementDoc]) -> Result<Analysis, Engine
             source: r.origin.source.as_deref(),
             received_at: r.received_at,
             published: r.published_at,
-            reading,
+            reading: reading.as_ref(),
         })
         .collect();
     let merged = truce_merge::merge(&read);

@@ -231,3 +231,36 @@ async fn the_bulletin_counts_referrals_by_guarantor_and_state() {
         e.close().await;
     }
 }
+
+/// The live server judges after every upload; readings are kept between runs,
+/// so a run reads only the reports that are new, and rules as a fresh engine
+/// (reading everything) would.
+#[tokio::test]
+async fn a_second_judge_reads_only_new_reports_and_rules_as_a_fresh_engine() {
+    for db in TestDb::both().await {
+        let e = engine(&db).await;
+        e.load_examples().await.unwrap();
+        let first = e.judge(&JudgeRequest::default()).await.unwrap();
+        let s = e.reading_cache_stats();
+        assert_eq!((s.entries, s.misses, s.hits), (5, 5, 0), "{}", db.url);
+        let text = "Syrian government forces shelled rebel positions in the town of Khan Shaykhun in Idlib \
+                    province on Saturday, killing four civilians, the Syrian Observatory for Human Rights said.";
+        e.ingest_document("khan-shaykhun.txt", text.as_bytes(), Some("monitor".into()), None).await.unwrap();
+        let second = e.judge(&JudgeRequest::default()).await.unwrap();
+        let s = e.reading_cache_stats();
+        assert_eq!((s.entries, s.misses, s.hits), (6, 6, 5), "{}: only the new report is read", db.url);
+        assert_eq!(second.reports, first.reports + 1);
+        let key = |a: &truce_engine::Analysis| {
+            let mut v: Vec<_> =
+                a.rulings.iter().map(|r| (r.incident.id.clone(), r.agreement.key.clone(), r.verdict.clone())).collect();
+            v.sort();
+            v
+        };
+        let fresh = engine(&db).await;
+        let again = fresh.judge(&JudgeRequest::default()).await.unwrap();
+        assert_eq!(fresh.reading_cache_stats().misses, 6);
+        assert_eq!(key(&again), key(&second), "{}: cached readings rule differently", db.url);
+        let rec = again.recorded.unwrap();
+        assert_eq!((rec.incidents_changed, rec.rulings_changed), (0, 0), "{}", db.url);
+    }
+}

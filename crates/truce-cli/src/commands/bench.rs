@@ -33,6 +33,10 @@ pub enum Cmd {
         /// PostgreSQL server to create a scratch database on; `none` to skip.
         #[arg(long, default_value = "postgres://root@127.0.0.1:5432/test")]
         postgres: String,
+        /// Keep the SQLite store the exports read at this path (a new file), to
+        /// inspect or export from again; by default it is deleted.
+        #[arg(long)]
+        keep: Option<std::path::PathBuf>,
     },
     /// One export step of `bench export`, run in a fresh process: exports the store
     /// at `--db` to `--out` and prints its figure as one JSON line.
@@ -136,11 +140,16 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
             println!("reference data built in {refdata:.3} s; peak memory {peak}");
             Ok(Outcome::Ok)
         }
-        Cmd::Export { incidents, postgres } => {
+        Cmd::Export { incidents, postgres, keep } => {
             let pg = (postgres != "none").then_some(postgres.as_str());
             let dir = tempfile::tempdir()?;
             let mut figures = Vec::new();
-            let url = format!("sqlite://{}", dir.path().join("export-bench.db").display());
+            let db = match keep {
+                Some(p) if p.exists() => anyhow::bail!("--keep {}: the file exists; give a new path", p.display()),
+                Some(p) => p,
+                None => dir.path().join("export-bench.db"),
+            };
+            let url = format!("sqlite://{}", db.display());
             eprintln!("bench export: recording {incidents} generated incidents in SQLite…");
             figures.extend(truce_engine::bench_export_seed("sqlite", &url, incidents).await?);
             figures.extend(export_steps("sqlite", &url, dir.path())?);
