@@ -190,3 +190,30 @@ async fn the_export_benchmark_exports_every_row_in_bounded_memory() {
         }
     }
 }
+
+#[test]
+fn the_export_bench_measures_each_format_after_the_load_and_at_rest_and_keeps_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let keep = dir.path().join("kept.db");
+    let keep_s = keep.to_str().unwrap();
+    let out = ok(&truce(&["bench", "export", "--incidents", "300", "--postgres", "none", "--keep", keep_s]));
+    let rows_of = |what: &str| -> u64 {
+        let line = out.lines().find(|l| l.starts_with(what)).unwrap_or_else(|| panic!("no `{what}` line in:\n{out}"));
+        let cols: Vec<&str> = line[what.len()..].split_whitespace().collect();
+        cols[0].parse().unwrap_or_else(|e| panic!("`{line}`: {e}"))
+    };
+    for state in ["(after load)", "(at rest)"] {
+        assert_eq!(rows_of(&format!("sqlite acled-csv {state}")), 300, "{out}");
+        assert_eq!(rows_of(&format!("sqlite geojson {state}")), 300, "{out}");
+        // Every incident and its ruling, plus the agreement lines.
+        assert!(rows_of(&format!("sqlite jsonl {state}")) >= 600, "{out}");
+    }
+    assert_eq!(rows_of("sqlite flush"), 0, "{out}");
+    // The kept store exports the same rows again.
+    let csv = ok(&truce(&["export", "--db", &format!("sqlite://{keep_s}"), "--format", "acled-csv"]));
+    assert_eq!(csv_rows(&csv).len(), 301, "header and 300 rows");
+    // A kept path is never overwritten.
+    let again = truce(&["bench", "export", "--incidents", "10", "--postgres", "none", "--keep", keep_s]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("the file exists"), "{again:?}");
+}
