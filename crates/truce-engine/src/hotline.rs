@@ -131,7 +131,9 @@ impl Engine {
     /// Runs a live judge (recording changes) and refers its violations.
     pub async fn judge_and_refer(&self) -> Result<(Analysis, Vec<Referral>), EngineError> {
         let analysis = self.judge(&JudgeRequest::default()).await?;
+        let t = std::time::Instant::now();
         let created = self.refer(&analysis.rulings).await?;
+        tracing::debug!(created = created.len(), refer_ms = t.elapsed().as_millis(), "referred");
         Ok((analysis, created))
     }
 

@@ -176,7 +176,9 @@ impl Engine {
     pub async fn judge(&self, req: &JudgeRequest) -> Result<Analysis, EngineError> {
         let now = Engine::now();
         let as_of = req.as_of.unwrap_or(now);
+        let started = std::time::Instant::now();
         let mut reports = self.reports_as_of(as_of).await?;
+        let loaded = started.elapsed();
         // Merge depends on the order it sees reports in; order them by what
         // they are (received, then content hash), not by which writer stored
         // them first, so concurrent ingest (several workers) judges the same
@@ -191,9 +193,11 @@ impl Engine {
             )));
         }
         let cache = self.readings.clone();
+        let n_reports = reports.len();
         let analysis = tokio::task::spawn_blocking(move || analyse(&reports, &docs, &cache))
             .await
             .map_err(|e| EngineError::Internal(format!("pipeline task failed: {e}")))??;
+        let analysed = started.elapsed();
         let mut analysis = analysis;
         analysis.as_of = req.as_of;
         if req.as_of.is_none() {
@@ -228,6 +232,15 @@ impl Engine {
                 .collect();
             analysis.recorded = Some(self.store.record_derived(&incidents, &rulings, now).await?);
         }
+        tracing::debug!(
+            reports = n_reports,
+            incidents = analysis.incidents.len(),
+            rulings = analysis.rulings.len(),
+            load_ms = loaded.as_millis(),
+            analyse_ms = (analysed - loaded).as_millis(),
+            record_ms = (started.elapsed() - analysed).as_millis(),
+            "judged"
+        );
         if let Some(k) = &req.agreement {
             analysis.rulings.retain(|r| &r.agreement.key == k);
         }

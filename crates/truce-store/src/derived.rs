@@ -1,10 +1,20 @@
 //! Versioned agreements and derived state (incidents, rulings), each change
 //! appended to the event log in the same transaction.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 
 use crate::sql::{POSTGRES, SQLITE};
 use crate::{NewEvent, Store, StoreError, audit};
+
+/// Ids per hash lookup in [`Store::record_derived`].
+const HASH_BATCH: usize = 2_000;
+
+/// Ids as a JSON array, the form the batched lookups take.
+pub(crate) fn json_ids<'a>(ids: impl Iterator<Item = &'a str>) -> Result<String, StoreError> {
+    serde_json::to_string(&ids.collect::<Vec<_>>()).map_err(|e| StoreError::Internal(format!("encoding ids: {e}")))
+}
 
 /// A stored agreement version.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -147,10 +157,28 @@ impl Store {
             let mut tx = begin_write!(pool, sql);
             let mut head = load_head!(tx, sql);
             let mut out = Recorded::default();
+            // The recorded hashes, looked up a batch at a time (one query per
+            // batch, not one per row: a live server re-records its whole picture
+            // after every upload, and a row-by-row lookup made that write
+            // transaction grow with the store).
+            let mut incident_hash: HashMap<String, String> = HashMap::new();
+            for ids in incidents.chunks(HASH_BATCH) {
+                let ids = json_ids(ids.iter().map(|i| i.id.as_str()))?;
+                let rows: Vec<(String, String)> = sqlx::query_as(sql.incident_hashes).bind(ids).fetch_all(&mut *tx).await?;
+                incident_hash.extend(rows);
+            }
+            let mut ruling_hash: HashMap<(String, String), String> = HashMap::new();
+            let mut ruled: Vec<&str> = rulings.iter().map(|r| r.incident_id.as_str()).collect();
+            ruled.sort_unstable();
+            ruled.dedup();
+            for ids in ruled.chunks(HASH_BATCH) {
+                let ids = json_ids(ids.iter().copied())?;
+                let rows: Vec<(String, String, String)> = sqlx::query_as(sql.ruling_hashes).bind(ids).fetch_all(&mut *tx).await?;
+                ruling_hash.extend(rows.into_iter().map(|(i, a, h)| ((i, a), h)));
+            }
             for i in incidents {
-                let old: Option<String> = sqlx::query_scalar(sql.incident_hash).bind(&i.id).fetch_optional(&mut *tx).await?;
-                let kind = match old {
-                    Some(h) if h == i.hash => continue,
+                let kind = match incident_hash.get(&i.id) {
+                    Some(h) if *h == i.hash => continue,
                     Some(_) => { out.incidents_changed += 1; "incident.updated" }
                     None => { out.incidents_new += 1; "incident.recorded" }
                 };
@@ -168,13 +196,8 @@ impl Store {
                 append_entry!(tx, sql, head, &NewEvent::new(kind, i.id.clone(), i.body.clone()), now);
             }
             for r in rulings {
-                let old: Option<String> = sqlx::query_scalar(sql.ruling_hash)
-                    .bind(&r.incident_id)
-                    .bind(&r.agreement_key)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let kind = match old {
-                    Some(h) if h == r.hash => continue,
+                let kind = match ruling_hash.get(&(r.incident_id.clone(), r.agreement_key.clone())) {
+                    Some(h) if *h == r.hash => continue,
                     Some(_) => { out.rulings_changed += 1; "ruling.changed" }
                     None => { out.rulings_new += 1; "ruling.recorded" }
                 };

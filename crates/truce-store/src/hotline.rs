@@ -10,6 +10,7 @@ use crate::{Backend, NewEvent, Store, StoreError, audit};
 #[derive(Debug)]
 struct HotlineSql {
     insert: &'static str,
+    existing: &'static str,
     get: &'static str,
     list: &'static str,
     ack: &'static str,
@@ -24,6 +25,7 @@ macro_rules! hotline_queries {
     ($dir:literal) => {
         HotlineSql {
             insert: include_str!(concat!("queries/", $dir, "/hotline/insert.sql")),
+            existing: include_str!(concat!("queries/", $dir, "/hotline/existing.sql")),
             get: include_str!(concat!("queries/", $dir, "/hotline/get.sql")),
             list: include_str!(concat!("queries/", $dir, "/hotline/list.sql")),
             ack: include_str!(concat!("queries/", $dir, "/hotline/ack.sql")),
@@ -119,7 +121,15 @@ impl Store {
             let mut tx = begin_write!(pool, sql);
             let mut head = load_head!(tx, sql);
             let mut out = Vec::new();
-            for r in refs {
+            // Every refresh proposes every violation's referrals again; look up
+            // which exist a batch at a time rather than trying each insert.
+            let mut existing = std::collections::HashSet::new();
+            for batch in refs.chunks(2_000) {
+                let ids = crate::derived::json_ids(batch.iter().map(|r| r.id.as_str()))?;
+                let rows: Vec<String> = sqlx::query_scalar(q.existing).bind(ids).fetch_all(&mut *tx).await?;
+                existing.extend(rows);
+            }
+            for r in refs.iter().filter(|r| !existing.contains(&r.id)) {
                 let done = sqlx::query(q.insert)
                     .bind(&r.id)
                     .bind(&r.incident_id)

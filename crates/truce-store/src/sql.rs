@@ -16,9 +16,9 @@ pub(crate) struct Sql {
     pub agreement_insert: &'static str,
     pub agreements_as_of: &'static str,
     pub agreement_versions: &'static str,
-    pub incident_hash: &'static str,
+    pub incident_hashes: &'static str,
     pub upsert_incident: &'static str,
-    pub ruling_hash: &'static str,
+    pub ruling_hashes: &'static str,
     pub upsert_ruling: &'static str,
     pub derived_count: &'static str,
 }
@@ -39,9 +39,9 @@ macro_rules! queries {
             agreement_insert: include_str!(concat!("queries/", $dir, "/agreements/insert.sql")),
             agreements_as_of: include_str!(concat!("queries/", $dir, "/agreements/list_as_of.sql")),
             agreement_versions: include_str!(concat!("queries/", $dir, "/agreements/versions.sql")),
-            incident_hash: include_str!(concat!("queries/", $dir, "/derived/incident_hash.sql")),
+            incident_hashes: include_str!(concat!("queries/", $dir, "/derived/incident_hashes.sql")),
             upsert_incident: include_str!(concat!("queries/", $dir, "/derived/upsert_incident.sql")),
-            ruling_hash: include_str!(concat!("queries/", $dir, "/derived/ruling_hash.sql")),
+            ruling_hashes: include_str!(concat!("queries/", $dir, "/derived/ruling_hashes.sql")),
             upsert_ruling: include_str!(concat!("queries/", $dir, "/derived/upsert_ruling.sql")),
             derived_count: include_str!(concat!("queries/", $dir, "/derived/count.sql")),
         }

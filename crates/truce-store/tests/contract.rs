@@ -231,6 +231,78 @@ async fn derived_state_records_only_changes_each_with_an_event() {
 }
 
 #[tokio::test]
+async fn recording_thousands_of_rows_again_writes_only_the_changed_ones() {
+    use truce_store::{DerivedIncident, DerivedRuling, NewReferral, Recorded};
+    // More rows than one hash lookup batch, so changes in every batch count.
+    each_store(async |store, _| {
+        let inc = |n: usize, hash: &str| DerivedIncident {
+            id: format!("inc-{n:05}"),
+            body: format!("{{\"n\":{n},\"h\":\"{hash}\"}}"),
+            hash: format!("{n}-{hash}"),
+            time_from: 0,
+            export: None,
+        };
+        let rul = |n: usize, key: &str, verdict: &str| DerivedRuling {
+            incident_id: format!("inc-{n:05}"),
+            agreement_key: key.into(),
+            agreement_version: 1,
+            verdict: verdict.into(),
+            body: format!("{{\"v\":\"{verdict}\"}}"),
+            hash: format!("{n}-{key}-{verdict}"),
+            guarantors: None,
+            segment: None,
+        };
+        let n = 4_500;
+        let incidents: Vec<_> = (0..n).map(|i| inc(i, "a")).collect();
+        let rulings: Vec<_> = (0..n).flat_map(|i| [rul(i, "k1", "violation"), rul(i, "k2", "not_covered")]).collect();
+        let r = store.record_derived(&incidents, &rulings, now()).await.unwrap();
+        assert_eq!(r, Recorded { incidents_new: n, rulings_new: 2 * n, ..Recorded::default() });
+        // Every 7th incident changes, every 11th one's k2 ruling changes (k1 stays),
+        // and 10 incidents are new, each with one ruling.
+        let again: Vec<_> = (0..n + 10).map(|i| inc(i, if i % 7 == 0 && i < n { "b" } else { "a" })).collect();
+        let mut rulings2: Vec<_> = (0..n)
+            .flat_map(|i| {
+                [rul(i, "k1", "violation"), rul(i, "k2", if i % 11 == 0 { "violation" } else { "not_covered" })]
+            })
+            .collect();
+        rulings2.extend((n..n + 10).map(|i| rul(i, "k1", "undetermined")));
+        let r = store.record_derived(&again, &rulings2, now()).await.unwrap();
+        assert_eq!(
+            r,
+            Recorded {
+                incidents_new: 10,
+                incidents_changed: n.div_ceil(7),
+                rulings_new: 10,
+                rulings_changed: n.div_ceil(11),
+            }
+        );
+        assert_eq!(store.derived_counts().await.unwrap(), ((n + 10) as u64, (2 * n + 10) as u64));
+        let r = store.record_derived(&again, &rulings2, now()).await.unwrap();
+        assert_eq!(r, Recorded::default(), "nothing changed, nothing written");
+        let chain = store.verify_chain().await.unwrap();
+        assert_eq!(chain.first_break, None);
+        assert_eq!(chain.entries as usize, 3 * n + 20 + n.div_ceil(7) + n.div_ceil(11));
+
+        // Referrals proposed again are not created again; only the new ones are.
+        let referral = |i: usize| NewReferral {
+            id: format!("ref-{i:05}"),
+            incident_id: format!("inc-{i:05}"),
+            agreement_key: "k1".into(),
+            guarantor: "russia".into(),
+            summary: "{}".into(),
+            deadline_at: 0,
+        };
+        let first: Vec<_> = (0..2_500).map(referral).collect();
+        assert_eq!(store.create_referrals(&first, now()).await.unwrap().len(), 2_500);
+        let second: Vec<_> = (0..2_503).map(referral).collect();
+        let created = store.create_referrals(&second, now()).await.unwrap();
+        let ids: Vec<_> = created.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["ref-02500", "ref-02501", "ref-02502"]);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn csv_exports_read_the_recorded_parts_and_fall_back_to_the_body() {
     use truce_store::{DerivedIncident, DerivedRuling, ExportFilter, ExportParts};
     each_store(async |store, _| {

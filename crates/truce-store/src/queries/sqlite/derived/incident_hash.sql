@@ -1,1 +1,0 @@
-SELECT hash FROM incidents WHERE id = $1

@@ -1,1 +1,0 @@
-SELECT hash FROM rulings WHERE incident_id = $1 AND agreement_key = $2
