@@ -232,8 +232,10 @@ impl Engine {
                 .collect();
             analysis.recorded = Some(self.store.record_derived(&incidents, &rulings, now).await?);
         }
+        let rec = analysis.recorded.unwrap_or_default();
         tracing::debug!(
             reports = n_reports,
+            written = rec.incidents_new + rec.incidents_changed + rec.rulings_new + rec.rulings_changed,
             incidents = analysis.incidents.len(),
             rulings = analysis.rulings.len(),
             load_ms = loaded.as_millis(),

@@ -707,17 +707,30 @@ pub(crate) async fn visible_referral(state: &AppState, caller: &Caller, id: &str
     }
 }
 
-pub(crate) async fn referrals_for(state: &AppState, caller: &Caller) -> Result<Vec<ReferralDto>, ApiError> {
+/// The newest `limit` referrals the caller may see.
+pub(crate) async fn referrals_for(state: &AppState, caller: &Caller, limit: u32) -> Result<Vec<ReferralDto>, ApiError> {
     caller.require(&["admin", "analyst", "guarantor"])?;
-    let rows = state.engine().referrals(caller.role().guarantor(), 500).await?;
+    let rows = state.engine().referrals(caller.role().guarantor(), limit).await?;
     Ok(rows.iter().map(ReferralDto::from_referral).collect())
 }
 
-/// Referrals: all for monitors, a guarantor's own for a guarantor.
-#[utoipa::path(get, path = "/referrals", tag = "hotline",
-    responses((status = 200, body = Vec<ReferralDto>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn list_referrals(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<ReferralDto>>, ApiError> {
-    Ok(Json(referrals_for(&state, &caller).await?))
+/// How many referrals to list.
+#[derive(Debug, Deserialize, IntoParams)]
+struct ReferralQuery {
+    /// The newest this many (1–500, default 500).
+    limit: Option<u32>,
+}
+
+/// Referrals, newest first: all for monitors, a guarantor's own for a guarantor.
+#[utoipa::path(get, path = "/referrals", tag = "hotline", params(ReferralQuery),
+    responses((status = 200, body = Vec<ReferralDto>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+async fn list_referrals(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ReferralQuery>,
+) -> Result<Json<Vec<ReferralDto>>, ApiError> {
+    Ok(Json(referrals_for(&state, &caller, q.limit.unwrap_or(500).clamp(1, 500)).await?))
 }
 
 /// One referral with its case thread.

@@ -43,6 +43,11 @@ pub struct SoakFigure {
     pub errors: u64,
     /// Resident memory of this process at the end of the interval, MiB.
     pub rss_mib: f64,
+    /// Readings kept by the engine's reading cache (one per report read) at the end
+    /// of the interval; memory it holds by design, bounded by its budget.
+    pub cached_readings: usize,
+    /// Their estimated size, MiB.
+    pub cache_mib: f64,
 }
 
 #[derive(Default)]
@@ -132,7 +137,9 @@ pub async fn soak(
         let w = std::mem::take(&mut *shared.window.lock().await);
         let events = shared.events.load(Ordering::Relaxed);
         let errors = shared.errors.load(Ordering::Relaxed);
-        let f = figure(start.elapsed(), last.elapsed(), &w, events - last_events, errors - last_errors);
+        let mut f = figure(start.elapsed(), last.elapsed(), &w, events - last_events, errors - last_errors);
+        let cache = state.engine().reading_cache_stats();
+        (f.cached_readings, f.cache_mib) = (cache.entries, cache.bytes as f64 / (1024.0 * 1024.0));
         each(&f);
         last = Instant::now();
         last_events = events;
@@ -146,15 +153,17 @@ pub async fn soak(
     }
     let _ = stop_server.send(());
     let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+    let cache = state.engine().reading_cache_stats();
     state.engine().close().await;
     let total = Window { reads: all_reads, writes: all_writes };
-    let f = figure(
+    let mut f = figure(
         start.elapsed(),
         start.elapsed(),
         &total,
         shared.events.load(Ordering::Relaxed),
         shared.errors.load(Ordering::Relaxed),
     );
+    (f.cached_readings, f.cache_mib) = (cache.entries, cache.bytes as f64 / (1024.0 * 1024.0));
     let first = shared.first_errors.lock().await.clone();
     Ok((f, first))
 }
@@ -181,6 +190,8 @@ fn figure(at: Duration, span: Duration, w: &Window, events: u64, errors: u64) ->
         events,
         errors,
         rss_mib: rss_mib().unwrap_or(f64::NAN),
+        cached_readings: 0,
+        cache_mib: 0.0,
     }
 }
 
@@ -195,7 +206,7 @@ async fn reader(k: usize, addr: String, cookie: String, shared: Arc<Shared>) {
         "/api/v1/incidents?admin1=Hama&verdict=violation&limit=50",
         "/api/v1/map/clusters?zoom=2&bbox=35.4000,32.2000,42.6000,37.5000",
         "/api/v1/incidents.geojson?admin1=Idleb&limit=200",
-        "/api/v1/referrals",
+        "/api/v1/referrals?limit=50",
         "/api/v1/incidents?limit=50",
     ];
     let mut i = k;

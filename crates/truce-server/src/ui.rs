@@ -775,7 +775,7 @@ struct HotlinePage {
 }
 
 async fn hotline_page(State(state): State<AppState>, PageCaller(c): PageCaller) -> PageResult {
-    let refs = api::referrals_for(&state, &c).await?;
+    let refs = api::referrals_for(&state, &c, 500).await?;
     let guarantor = c.role().guarantor().map(truce_engine::actor_name).unwrap_or_default();
     Ok(render(&HotlinePage {
         nav: Nav::new(&c, "hotline"),

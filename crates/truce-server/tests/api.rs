@@ -117,6 +117,15 @@ async fn seeds_give_a_hama_violation_referred_to_each_guarantor_once() {
     let again = state.refresh().await.unwrap();
     assert!(again.referrals_created.is_empty(), "{again:?}");
     assert_eq!(referral_ids(&state, &admin).await.len(), refs.len());
+    // `limit` takes the newest, in the same order; 0 is raised to 1; junk is a 400.
+    let (st, two, _) = call(&state, "GET", "/api/v1/referrals?limit=2", Some(&admin), None).await;
+    assert_eq!(st, StatusCode::OK, "{two}");
+    let two: Vec<&str> = two.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(two, refs[..2].iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>());
+    let (st, one, _) = call(&state, "GET", "/api/v1/referrals?limit=0", Some(&admin), None).await;
+    assert_eq!((st, one.as_array().map(Vec::len)), (StatusCode::OK, Some(1)), "{one}");
+    let (st, bad, _) = call(&state, "GET", "/api/v1/referrals?limit=many", Some(&admin), None).await;
+    assert_eq!((st, bad["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_request")), "{bad}");
 }
 
 /// A report whose incident an opposition signatory is responsible for: Turkey's to answer.

@@ -231,13 +231,33 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
                 None => format!("sqlite://{}", dir.path().join("soak.db").display()),
             };
             println!(
-                "{:>7} {:>8} {:>7} {:>8} {:>13} {:>14} {:>7} {:>7} {:>8}",
-                "t (s)", "reads", "writes", "req/s", "read p99 ms", "write p99 ms", "events", "errors", "RSS MiB"
+                "{:>7} {:>8} {:>7} {:>8} {:>13} {:>14} {:>7} {:>7} {:>8} {:>9} {:>10}",
+                "t (s)",
+                "reads",
+                "writes",
+                "req/s",
+                "read p99 ms",
+                "write p99 ms",
+                "events",
+                "errors",
+                "RSS MiB",
+                "readings",
+                "cache MiB"
             );
             let row = |f: &truce_server::soak::SoakFigure| {
                 println!(
-                    "{:>7.0} {:>8} {:>7} {:>8.1} {:>13.1} {:>14.1} {:>7} {:>7} {:>8.1}",
-                    f.at_s, f.reads, f.writes, f.rps, f.read_p99_ms, f.write_p99_ms, f.events, f.errors, f.rss_mib
+                    "{:>7.0} {:>8} {:>7} {:>8.1} {:>13.1} {:>14.1} {:>7} {:>7} {:>8.1} {:>9} {:>10.1}",
+                    f.at_s,
+                    f.reads,
+                    f.writes,
+                    f.rps,
+                    f.read_p99_ms,
+                    f.write_p99_ms,
+                    f.events,
+                    f.errors,
+                    f.rss_mib,
+                    f.cached_readings,
+                    f.cache_mib
                 );
             };
             let run = truce_server::soak::soak(
