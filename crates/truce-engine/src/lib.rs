@@ -31,7 +31,7 @@ pub use ledger::{LedgerCount, LedgerEntry, Period};
 /// The bundled actor registry (`data/actors/actors.toml`), built once per process:
 /// what agreement files are checked against (also used by the fuzz targets).
 pub use pipeline::registry as actor_registry;
-pub use pipeline::{AgreementVersion, Analysis, JudgeRequest, extract_files};
+pub use pipeline::{AgreementVersion, Analysis, JudgeRequest, MergeStats, extract_files};
 pub use propose::{Proposal, ProposedField};
 pub use readings::CacheStats;
 pub use truce_ingest::{IngestConfig, IngestError, Input};
@@ -59,6 +59,8 @@ pub struct Engine {
     config: EngineConfig,
     /// Readings kept between judge runs (shared by clones of this engine).
     readings: std::sync::Arc<readings::ReadingCache>,
+    /// The merge of the last judge run (shared by clones of this engine).
+    merges: std::sync::Arc<std::sync::Mutex<pipeline::MergeCache>>,
 }
 
 impl Engine {
@@ -67,7 +69,8 @@ impl Engine {
     pub async fn open(config: EngineConfig) -> Result<Engine, EngineError> {
         let store = Store::open(&config.db_url).await?;
         let readings = std::sync::Arc::new(readings::ReadingCache::new(readings::DEFAULT_BYTES));
-        let engine = Engine { store, config, readings };
+        let merges = std::sync::Arc::default();
+        let engine = Engine { store, config, readings, merges };
         engine.load_shipped_agreements().await?;
         Ok(engine)
     }
@@ -90,6 +93,11 @@ impl Engine {
     /// How the reading cache has been used so far.
     pub fn reading_cache_stats(&self) -> CacheStats {
         self.readings.stats()
+    }
+
+    /// How the kept merge has been used so far.
+    pub fn merge_stats(&self) -> MergeStats {
+        self.merges.lock().map_or_else(|p| p.into_inner().stats(), |g| g.stats())
     }
 
     /// Closes the store.

@@ -193,8 +193,10 @@ impl Engine {
             )));
         }
         let cache = self.readings.clone();
+        let merges = self.merges.clone();
+        let keep = req.as_of.is_none();
         let n_reports = reports.len();
-        let analysis = tokio::task::spawn_blocking(move || analyse(&reports, &docs, &cache))
+        let analysis = tokio::task::spawn_blocking(move || analyse(&reports, &docs, &cache, &merges, keep))
             .await
             .map_err(|e| EngineError::Internal(format!("pipeline task failed: {e}")))??;
         let analysed = started.elapsed();
@@ -272,14 +274,57 @@ fn report_input(r: &Report) -> ReportInput<'_> {
     }
 }
 
-/// The pure part: read every report not in `cache` (on both cores), merge, judge.
-fn analyse(reports: &[Report], docs: &[AgreementDoc], cache: &ReadingCache) -> Result<Analysis, EngineError> {
+/// The merge of the last judge run, kept between runs of one process.
+///
+/// Merge is a single pass in arrival order (see [`truce_merge::Merger`]), so
+/// when the reports of a run begin with exactly the reports merged last time,
+/// in the same order, pushing only the new ones gives the same result as
+/// merging all of them again. That is the usual case for a live store: a new
+/// report arrives after everything before it. Any other list (a replay as of
+/// an earlier time, a report that sorts before one already merged) is merged
+/// from the start.
+#[derive(Default)]
+pub(crate) struct MergeCache {
+    ids: Vec<truce_model::ReportId>,
+    merger: truce_merge::Merger,
+    stats: MergeStats,
+}
+
+/// How the kept merge has been used so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MergeStats {
+    /// Reports in the kept merge.
+    pub reports: usize,
+    /// Runs that continued it (pushing only their new reports).
+    pub continued: u64,
+    /// Runs that merged from the start (their reports did not begin with the kept ones).
+    pub restarted: u64,
+}
+
+impl MergeCache {
+    pub(crate) fn stats(&self) -> MergeStats {
+        MergeStats { reports: self.ids.len(), ..self.stats }
+    }
+}
+
+impl std::fmt::Debug for MergeCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MergeCache").field("reports", &self.ids.len()).finish()
+    }
+}
+
+/// Reads `reports[i]` for each `i` in `which` that `cache` does not hold, on both cores.
+fn readings_of(
+    reports: &[Report],
+    which: std::ops::Range<usize>,
+    cache: &ReadingCache,
+) -> Result<Vec<Arc<truce_read::Reading>>, EngineError> {
     let refdata = refdata()?;
-    let registry = registry()?;
     let mut readings: Vec<Option<Arc<truce_read::Reading>>> =
-        reports.iter().map(|r| cache.get(r.id().as_str())).collect();
-    let missing: Vec<usize> = (0..reports.len()).filter(|&i| readings[i].is_none()).collect();
+        reports[which.clone()].iter().map(|r| cache.get(r.id().as_str())).collect();
+    let missing: Vec<usize> = (0..readings.len()).filter(|&i| readings[i].is_none()).collect();
     let half = missing.len().div_ceil(2).max(1);
+    let base = which.start;
     let fresh: Vec<(usize, Arc<truce_read::Reading>)> = std::thread::scope(|s| {
         let handles: Vec<_> = missing
             .chunks(half)
@@ -287,7 +332,7 @@ fn analyse(reports: &[Report], docs: &[AgreementDoc], cache: &ReadingCache) -> R
                 s.spawn(move || {
                     chunk
                         .iter()
-                        .map(|&i| (i, Arc::new(truce_read::read(&report_input(&reports[i]), refdata).0)))
+                        .map(|&i| (i, Arc::new(truce_read::read(&report_input(&reports[base + i]), refdata).0)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -295,26 +340,81 @@ fn analyse(reports: &[Report], docs: &[AgreementDoc], cache: &ReadingCache) -> R
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     });
     for (i, reading) in fresh {
-        cache.put(reports[i].id().as_str(), reading.clone());
+        cache.put(reports[base + i].id().as_str(), reading.clone());
         readings[i] = Some(reading);
     }
-    let readings: Vec<Arc<truce_read::Reading>> = readings
-        .into_iter()
-        .map(|r| r.ok_or_else(|| EngineError::Internal("a reading thread failed".into())))
-        .collect::<Result<_, _>>()?;
-    let read: Vec<ReadReport<'_>> = reports
-        .iter()
-        .zip(&readings)
-        .map(|(r, reading)| ReadReport {
+    readings.into_iter().map(|r| r.ok_or_else(|| EngineError::Internal("a reading thread failed".into()))).collect()
+}
+
+/// Pushes `reports[from..]` onto `merger`, reading those not in `cache`.
+fn push_reports(
+    merger: &mut truce_merge::Merger,
+    reports: &[Report],
+    from: usize,
+    cache: &ReadingCache,
+) -> Result<(), EngineError> {
+    let readings = readings_of(reports, from..reports.len(), cache)?;
+    for (r, reading) in reports[from..].iter().zip(&readings) {
+        merger.push(&ReadReport {
             id: r.id(),
             name: &r.origin.name,
             source: r.origin.source.as_deref(),
             received_at: r.received_at,
             published: r.published_at,
             reading: reading.as_ref(),
-        })
-        .collect();
-    let merged = truce_merge::merge(&read);
+        });
+    }
+    Ok(())
+}
+
+/// Merges `reports` (in arrival order), continuing the kept merge when it
+/// covers a prefix of them. `keep` replaces the kept merge by this one when
+/// it had to start again (a live run; a replay leaves it).
+fn merge_reports(
+    reports: &[Report],
+    cache: &ReadingCache,
+    merges: &std::sync::Mutex<MergeCache>,
+    keep: bool,
+) -> Result<truce_merge::Merged, EngineError> {
+    let mut kept = match merges.lock() {
+        Ok(g) => g,
+        Err(poisoned) => {
+            // A panic while pushing left the kept merge half-updated: drop it.
+            let mut g = poisoned.into_inner();
+            *g = MergeCache::default();
+            merges.clear_poison();
+            g
+        }
+    };
+    let continues = kept.ids.len() <= reports.len() && kept.ids.iter().zip(reports).all(|(id, r)| id == r.id());
+    if continues {
+        let from = kept.ids.len();
+        push_reports(&mut kept.merger, reports, from, cache)?;
+        kept.ids.extend(reports[from..].iter().map(|r| r.id().clone()));
+        kept.stats.continued += 1;
+        return Ok(kept.merger.merged());
+    }
+    kept.stats.restarted += 1;
+    let mut merger = truce_merge::Merger::default();
+    push_reports(&mut merger, reports, 0, cache)?;
+    let merged = merger.merged();
+    if keep {
+        kept.ids = reports.iter().map(|r| r.id().clone()).collect();
+        kept.merger = merger;
+    }
+    Ok(merged)
+}
+
+/// The pure part: merge (continuing the kept merge where it can), then judge.
+fn analyse(
+    reports: &[Report],
+    docs: &[AgreementDoc],
+    cache: &ReadingCache,
+    merges: &std::sync::Mutex<MergeCache>,
+    keep: bool,
+) -> Result<Analysis, EngineError> {
+    let registry = registry()?;
+    let merged = merge_reports(reports, cache, merges, keep)?;
     let ends: HashMap<String, Option<Timestamp>> =
         docs.iter().map(|d| (d.agreement.key().to_string(), effective_end(d, docs))).collect();
     let lookback = SignedDuration::from_hours(24 * 14);

@@ -248,7 +248,10 @@ async fn a_second_judge_reads_only_new_reports_and_rules_as_a_fresh_engine() {
         e.ingest_document("khan-shaykhun.txt", text.as_bytes(), Some("monitor".into()), None).await.unwrap();
         let second = e.judge(&JudgeRequest::default()).await.unwrap();
         let s = e.reading_cache_stats();
-        assert_eq!((s.entries, s.misses, s.hits), (6, 6, 5), "{}: only the new report is read", db.url);
+        // Only the new report is read; the kept merge holds the other five, so
+        // their readings are not even looked up.
+        assert_eq!((s.entries, s.misses, s.hits), (6, 6, 0), "{}: only the new report is read", db.url);
+        assert_eq!(e.merge_stats().continued, 2, "{}", db.url);
         assert_eq!(second.reports, first.reports + 1);
         let key = |a: &truce_engine::Analysis| {
             let mut v: Vec<_> =
@@ -262,5 +265,95 @@ async fn a_second_judge_reads_only_new_reports_and_rules_as_a_fresh_engine() {
         assert_eq!(key(&again), key(&second), "{}: cached readings rule differently", db.url);
         let rec = again.recorded.unwrap();
         assert_eq!((rec.incidents_changed, rec.rulings_changed), (0, 0), "{}", db.url);
+    }
+}
+
+#[tokio::test]
+async fn judging_after_each_upload_continues_the_merge_and_rules_as_a_fresh_engine() {
+    // Three reports of one shelling, from three sources, and one of another
+    // event; the last to arrive was received before the others (back-loaded),
+    // so it sorts first and founds the incident.
+    let at =
+        |h: i64| Some("2017-01-09T06:00:00Z".parse::<jiff::Timestamp>().unwrap() + jiff::SignedDuration::from_hours(h));
+    let uploads = [
+        (
+            "monitor.txt",
+            "Syrian government forces shelled rebel positions in the town of Khan Shaykhun in Idlib province \
+             on Saturday, killing four civilians, the Syrian Observatory for Human Rights said.",
+            "monitor",
+            at(2),
+        ),
+        (
+            "outlet.txt",
+            "Government artillery shelled Khan Shaykhun in Idlib province on Saturday, killing four civilians, \
+             residents told reporters.",
+            "outlet",
+            at(3),
+        ),
+        (
+            "aleppo.txt",
+            "Warplanes struck the town of al-Bab in Aleppo province on Sunday, killing six people, a monitor said.",
+            "wire",
+            at(4),
+        ),
+        (
+            "backloaded.txt",
+            "Syrian army shelling killed five civilians in Khan Shaykhun in Idlib province on Saturday, \
+             activists said.",
+            "activists",
+            at(1),
+        ),
+    ];
+    for db in TestDb::both().await {
+        let e = engine(&db).await;
+        let mut live = Vec::new();
+        for (name, text, source, received) in &uploads {
+            e.ingest_document(name, text.as_bytes(), Some((*source).into()), *received).await.unwrap();
+            live.push(e.judge(&JudgeRequest::default()).await.unwrap());
+        }
+        let stats = e.merge_stats();
+        assert_eq!(stats.reports, 4, "{}", db.url);
+        assert_eq!((stats.continued, stats.restarted), (3, 1), "{}: only the back-loaded report restarts", db.url);
+        // A replay as of an earlier time has fewer reports: it merges from the
+        // start and leaves the kept merge alone.
+        let replay = e.judge(&JudgeRequest { as_of: at(2), agreement: None }).await.unwrap();
+        assert_eq!(e.merge_stats(), truce_engine::MergeStats { restarted: 2, ..stats }, "{}", db.url);
+        let khan = |a: &truce_engine::Analysis| -> Vec<truce_engine::records::IncidentRecord> {
+            a.incidents
+                .iter()
+                .filter(|i| i.location.as_deref().is_some_and(|l| l.starts_with("Khan Shay")))
+                .cloned()
+                .collect()
+        };
+        let one = |v: Vec<truce_engine::records::IncidentRecord>| {
+            assert_eq!(v.len(), 1, "{}: {v:#?}", db.url);
+            v[0].clone()
+        };
+        let then = one(khan(&replay));
+        assert_eq!((then.sources, then.mentions[0].report.as_str()), (2, "backloaded.txt"), "{}", db.url);
+
+        let fresh = engine(&db).await;
+        let whole = fresh.judge(&JudgeRequest::default()).await.unwrap();
+        let last = live.last().unwrap();
+        assert_eq!(whole.incidents, last.incidents, "{}: incidents differ from a fresh merge", db.url);
+        assert_eq!(whole.rulings, last.rulings, "{}", db.url);
+        assert_eq!(whole.facts, last.facts, "{}", db.url);
+        assert_eq!(whole.contradictions, last.contradictions, "{}", db.url);
+        let rec = whole.recorded.unwrap();
+        assert_eq!((rec.incidents_new, rec.incidents_changed, rec.rulings_changed), (0, 0, 0), "{}", db.url);
+
+        // The shelling is one incident from three sources, founded by the
+        // report received first, whichever was uploaded first.
+        let now = one(khan(last));
+        assert_eq!((now.sources, now.mentions[0].report.as_str()), (3, "backloaded.txt"), "{}", db.url);
+        assert_eq!(now.id, then.id, "{}", db.url);
+        // Before the back-loaded report, the monitor's and the outlet's accounts
+        // were too far apart to join: two incidents of one source each. The
+        // back-loaded account is close to both and, arriving first in order,
+        // joins them.
+        let before = khan(&live[2]);
+        let founders: Vec<(u32, &str)> = before.iter().map(|i| (i.sources, i.mentions[0].report.as_str())).collect();
+        assert_eq!(founders, [(1, "monitor.txt"), (1, "outlet.txt")], "{}", db.url);
+        assert!(before.iter().all(|i| i.id != now.id), "{}", db.url);
     }
 }

@@ -16,7 +16,7 @@
 
 mod similar;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 use jiff::Timestamp;
@@ -113,50 +113,118 @@ pub struct Merged {
 
 /// Merges readings. Reports are taken in the order given (arrival order).
 pub fn merge(reports: &[ReadReport<'_>]) -> Merged {
-    let origins = origins(reports);
-    let mut clusters: Vec<Cluster> = Vec::new();
-    for (ri, r) in reports.iter().enumerate() {
+    let mut merger = Merger::default();
+    for r in reports {
+        merger.push(r);
+    }
+    merger.merged()
+}
+
+/// Merge state that grows one report at a time.
+///
+/// Merge is one pass over the reports in arrival order: each report's origin
+/// is decided against the origins before it, each mention joins the first
+/// earlier cluster that accepts it, each term or claim sentence the first
+/// earlier fact like it. So pushing reports one by one and then calling
+/// [`Merger::merged`] gives exactly what [`merge`] gives for the same reports
+/// in the same order, and a store that keeps a `Merger` pays for a new report
+/// in proportion to what it holds, not to its square.
+#[derive(Debug, Default, Clone)]
+pub struct Merger {
+    reports: Vec<Kept>,
+    /// Reports that founded an origin, with their text's shingles.
+    roots: Vec<(usize, Shingles)>,
+    items: Vec<Item>,
+    /// Clusters of items (indices into `items`), in order of founding.
+    clusters: Vec<Vec<usize>>,
+    facts: Vec<(Shingles, Fact)>,
+    effective: BTreeMap<String, Vec<MentionRef>>,
+    talks: BTreeMap<String, Vec<MentionRef>>,
+}
+
+/// What merge keeps of a report once it has been pushed.
+#[derive(Debug, Clone)]
+struct Kept {
+    id: ReportId,
+    name: String,
+    /// Publication time, else the time received.
+    published: Timestamp,
+    /// The index of the report that founded its origin.
+    origin: usize,
+    origin_name: String,
+}
+
+impl Merger {
+    /// How many reports have been pushed.
+    pub fn len(&self) -> usize {
+        self.reports.len()
+    }
+
+    /// Whether no report has been pushed.
+    pub fn is_empty(&self) -> bool {
+        self.reports.is_empty()
+    }
+
+    /// Adds the next report in arrival order.
+    pub fn push(&mut self, r: &ReadReport<'_>) {
+        let ri = self.reports.len();
+        // Same-text republications and attributed wire copy are one origin:
+        // the first earlier origin whose text is close enough.
+        let shingles = Shingles::of(&r.reading.clean);
+        let origin = match self.roots.iter().find(|(_, s)| jaccard(&shingles, s) >= 0.6) {
+            Some((j, _)) => *j,
+            None => {
+                self.roots.push((ri, shingles));
+                ri
+            }
+        };
+        self.reports.push(Kept {
+            id: r.id.clone(),
+            name: r.name.to_owned(),
+            published: r.published.unwrap_or(r.received_at),
+            origin,
+            origin_name: origin_name(r),
+        });
         for m in &r.reading.mentions {
             let MentionKind::Incident { .. } = m.kind else { continue };
             if !matches!(m.modality, Modality::Reported) {
                 continue;
             }
             let item = Item::new(ri, r, m);
-            match clusters.iter_mut().find(|c| c.accepts(&item)) {
-                Some(c) => c.items.push(item),
-                None => clusters.push(Cluster { items: vec![item] }),
+            let at = self.clusters.iter().position(|c| c.iter().any(|&h| compatible(&self.items[h], &item)));
+            let k = self.items.len();
+            self.items.push(item);
+            match at {
+                Some(c) => self.clusters[c].push(k),
+                None => self.clusters.push(vec![k]),
             }
         }
+        self.push_facts(r);
+        self.push_effective_times(r);
+        self.push_talks_timing(r);
     }
-    let mut out = Merged::default();
-    for c in clusters {
-        if let Some(inc) = c.build(reports, &origins) {
-            if let Some(con) = fatality_contradiction(&inc) {
-                out.contradictions.push(con);
-            }
-            out.incidents.push(inc);
-        }
-    }
-    out.facts = facts(reports);
-    out.contradictions.extend(effective_time_contradictions(reports));
-    out.contradictions.extend(talks_timing_contradictions(reports));
-    out
-}
 
-/// Groups reports into independent origins: same-text republications and
-/// attributed wire copy count once. Returns the origin index of each report.
-fn origins(reports: &[ReadReport<'_>]) -> Vec<usize> {
-    let shingles: Vec<Shingles> = reports.iter().map(|r| Shingles::of(&r.reading.clean)).collect();
-    let mut origin: Vec<usize> = (0..reports.len()).collect();
-    for i in 0..reports.len() {
-        for j in 0..i {
-            if origin[j] == j && jaccard(&shingles[i], &shingles[j]) >= 0.6 {
-                origin[i] = origin[j];
-                break;
+    /// Incidents, facts and contradictions of everything pushed so far.
+    pub fn merged(&self) -> Merged {
+        let mut out = Merged::default();
+        for c in &self.clusters {
+            if let Some(inc) = self.build(c) {
+                if let Some(con) = fatality_contradiction(&inc) {
+                    out.contradictions.push(con);
+                }
+                out.incidents.push(inc);
             }
         }
+        out.facts = self.facts.iter().map(|(_, f)| f.clone()).collect();
+        out.contradictions.extend(effective_time_contradictions(&self.effective));
+        if self.talks.len() >= 2 {
+            out.contradictions.push(Contradiction {
+                subject: "timing of the peace talks".into(),
+                sides: self.talks.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            });
+        }
+        out
     }
-    origin
 }
 
 /// The name of an origin: the wire it attributes, else its source, else the report name.
@@ -171,18 +239,19 @@ fn origin_name(r: &ReadReport<'_>) -> String {
     r.source.map_or_else(|| r.name.to_owned(), ToOwned::to_owned)
 }
 
-struct Item<'a> {
+#[derive(Debug, Clone)]
+struct Item {
     report: usize,
     /// The mention shares its sentence with mentions of other places.
     multi_place: bool,
-    mention: &'a Mention,
-    text: &'a str,
+    mention: Mention,
+    text: String,
     shingles: Shingles,
     time: Option<(Timestamp, Timestamp)>,
 }
 
-impl<'a> Item<'a> {
-    fn new(report: usize, r: &ReadReport<'a>, m: &'a Mention) -> Self {
+impl Item {
+    fn new(report: usize, r: &ReadReport<'_>, m: &Mention) -> Self {
         let text = r.reading.clean.get(m.evidence.clone()).unwrap_or("");
         let time = m
             .time
@@ -190,19 +259,15 @@ impl<'a> Item<'a> {
             .or_else(|| publication_day(r.published.unwrap_or(r.received_at)))
             .map(|t| (t.from(), t.to()));
         let multi_place = r.reading.mentions.iter().filter(|o| o.evidence == m.evidence).count() > 1;
-        Item { report, multi_place, mention: m, text, shingles: Shingles::of(text), time }
+        Item { report, multi_place, mention: m.clone(), text: text.to_owned(), shingles: Shingles::of(text), time }
     }
-}
-
-struct Cluster<'a> {
-    items: Vec<Item<'a>>,
 }
 
 const HOUR_MS: i64 = 3_600_000;
 
 /// Two mentions of one report that tell the same event: the same resolved
 /// place, the same event type, overlapping times, different sentences.
-fn same_event_retold(head: &Item<'_>, it: &Item<'_>) -> bool {
+fn same_event_retold(head: &Item, it: &Item) -> bool {
     let (MentionKind::Incident { sub_event_type: a }, MentionKind::Incident { sub_event_type: b }) =
         (&head.mention.kind, &it.mention.kind)
     else {
@@ -220,7 +285,7 @@ fn same_event_retold(head: &Item<'_>, it: &Item<'_>) -> bool {
 }
 
 /// Whether two incident mentions can be the same event.
-fn compatible(head: &Item<'_>, it: &Item<'_>) -> bool {
+fn compatible(head: &Item, it: &Item) -> bool {
     // Two mentions in one report are two incidents when they name two places
     // ("in Hama and near Damascus"); at the same place, on overlapping days and
     // of one event type, a report is telling one event again (the headline,
@@ -276,45 +341,43 @@ fn places_close(p: Option<&ResolvedPlace>, q: Option<&ResolvedPlace>) -> Option<
     })
 }
 
-impl<'a> Cluster<'a> {
-    fn accepts(&self, it: &Item<'_>) -> bool {
-        self.items.iter().any(|head| compatible(head, it))
-    }
-
-    fn build(self, reports: &[ReadReport<'_>], origins: &[usize]) -> Option<MergedIncident> {
-        let first = &self.items[0];
-        let r0 = &reports[first.report];
+impl Merger {
+    /// One cluster as an incident, founded by its first mention.
+    fn build(&self, cluster: &[usize]) -> Option<MergedIncident> {
+        let items: Vec<&Item> = cluster.iter().map(|&k| &self.items[k]).collect();
+        let first = items.first()?;
+        let r0 = &self.reports[first.report];
         let MentionKind::Incident { sub_event_type } = first.mention.kind else { return None };
-        let time = first.mention.time.clone().or_else(|| publication_day(r0.published.unwrap_or(r0.received_at)))?;
+        let time = first.mention.time.clone().or_else(|| publication_day(r0.published))?;
         let mut evidence = Vec::new();
         let mut mentions = Vec::new();
         let mut origin_ids: Vec<usize> = Vec::new();
         let mut origin_names: Vec<String> = Vec::new();
         let mut report_names: Vec<String> = Vec::new();
-        for it in &self.items {
-            let r = &reports[it.report];
+        for it in &items {
+            let r = &self.reports[it.report];
             evidence.push(Span::new(r.id.clone(), it.mention.evidence.clone()).ok()?);
             mentions.push(MentionRef {
                 report: r.id.clone(),
-                report_name: r.name.to_owned(),
+                report_name: r.name.clone(),
                 range: it.mention.evidence.clone(),
-                text: it.text.to_owned(),
+                text: it.text.clone(),
                 fatalities: it.mention.fatalities,
             });
-            if !origin_ids.contains(&origins[it.report]) {
-                origin_ids.push(origins[it.report]);
-                origin_names.push(origin_name(r));
+            if !origin_ids.contains(&r.origin) {
+                origin_ids.push(r.origin);
+                origin_names.push(r.origin_name.clone());
             }
-            if !report_names.iter().any(|n| n == r.name) {
-                report_names.push(r.name.to_owned());
+            if !report_names.contains(&r.name) {
+                report_names.push(r.name.clone());
             }
         }
-        let id = incident_id(r0.id, &first.mention.evidence, first.mention.place.as_ref().map(|p| p.name.as_str()));
+        let id = incident_id(&r0.id, &first.mention.evidence, first.mention.place.as_ref().map(|p| p.name.as_str()));
         let mut inc = Incident::new(id, sub_event_type, time, evidence).ok()?;
-        let place = self.items.iter().filter_map(|i| i.mention.place.clone()).min_by_key(|p| p.geo_precision);
+        let place = items.iter().filter_map(|i| i.mention.place.clone()).min_by_key(|p| p.geo_precision);
         inc.place = place.as_ref().and_then(model_place);
         let mut actors: Vec<ResolvedActor> = Vec::new();
-        for it in &self.items {
+        for it in &items {
             for a in &it.mention.actors {
                 if !actors.iter().any(|x| x.key == a.key) {
                     actors.push(a.clone());
@@ -322,7 +385,7 @@ impl<'a> Cluster<'a> {
             }
         }
         inc.actors = actors.iter().filter_map(|a| ActorKey::parse(&a.key).ok()).collect();
-        let deaths: Vec<u32> = self.items.iter().filter_map(|i| i.mention.fatalities).collect();
+        let deaths: Vec<u32> = items.iter().filter_map(|i| i.mention.fatalities).collect();
         if let (Some(lo), Some(hi)) = (deaths.iter().min(), deaths.iter().max()) {
             let mut sorted = deaths.clone();
             sorted.sort_unstable();
@@ -396,17 +459,17 @@ fn term_kind(k: &TermKind) -> &'static str {
     }
 }
 
-fn facts(reports: &[ReadReport<'_>]) -> Vec<Fact> {
-    let mut out: Vec<(Shingles, Fact)> = Vec::new();
-    let mut seen: HashMap<(usize, usize), ()> = HashMap::new();
-    for (ri, r) in reports.iter().enumerate() {
+impl Merger {
+    /// Term and claim sentences: each joins the first earlier fact like it.
+    fn push_facts(&mut self, r: &ReadReport<'_>) {
+        let mut seen: HashSet<usize> = HashSet::new();
         for m in &r.reading.mentions {
             let kind = match &m.kind {
                 MentionKind::Term { kind, .. } => term_kind(kind),
                 MentionKind::Claim { .. } => "claim",
                 MentionKind::Incident { .. } => continue,
             };
-            if seen.insert((ri, m.sentence.start), ()).is_some() {
+            if !seen.insert(m.sentence.start) {
                 continue;
             }
             let text = r.reading.clean.get(m.sentence.clone()).unwrap_or("").trim().to_owned();
@@ -418,18 +481,53 @@ fn facts(reports: &[ReadReport<'_>]) -> Vec<Fact> {
                 text: text.clone(),
                 fatalities: None,
             };
-            match out.iter_mut().find(|(s, _)| jaccard(s, &sh) >= 0.7) {
+            match self.facts.iter_mut().find(|(s, _)| jaccard(s, &sh) >= 0.7) {
                 Some((_, f)) => {
                     if !f.mentions.iter().any(|x| x.report == mref.report) {
                         f.sources += 1;
                     }
                     f.mentions.push(mref);
                 }
-                None => out.push((sh, Fact { text, kind: kind.to_owned(), mentions: vec![mref], sources: 1 })),
+                None => self.facts.push((sh, Fact { text, kind: kind.to_owned(), mentions: vec![mref], sources: 1 })),
             }
         }
     }
-    out.into_iter().map(|(_, f)| f).collect()
+
+    /// Sentences that say when follow-up talks take place, by what they say.
+    fn push_talks_timing(&mut self, r: &ReadReport<'_>) {
+        for s in &r.reading.sentences {
+            let text = r.reading.clean.get(s.clone()).unwrap_or("").trim();
+            let Some(value) = talks_timing(&text.to_lowercase()) else { continue };
+            let side = self.talks.entry(value).or_default();
+            if !side.iter().any(|m| m.report == *r.id && m.text == text) {
+                side.push(MentionRef {
+                    report: r.id.clone(),
+                    report_name: r.name.to_owned(),
+                    range: s.clone(),
+                    text: text.to_owned(),
+                    fatalities: None,
+                });
+            }
+        }
+    }
+
+    /// Precise effective-time terms, by the time they state.
+    fn push_effective_times(&mut self, r: &ReadReport<'_>) {
+        for m in &r.reading.mentions {
+            let MentionKind::Term { kind: TermKind::EffectiveTime, .. } = m.kind else { continue };
+            // Day-precision times ("on Thursday") contain the minute-precision
+            // ones; only precise statements can contradict each other.
+            let Some(t) = m.time.as_ref().filter(|t| t.precision() <= Precision::Hour) else { continue };
+            let text = r.reading.clean.get(m.sentence.clone()).unwrap_or("").trim().to_owned();
+            self.effective.entry(t.from().to_string()).or_default().push(MentionRef {
+                report: r.id.clone(),
+                report_name: r.name.to_owned(),
+                range: m.sentence.clone(),
+                text,
+                fatalities: None,
+            });
+        }
+    }
 }
 
 /// What a sentence says about when follow-up talks happen, normalised:
@@ -475,50 +573,9 @@ fn talks_timing(lc: &str) -> Option<String> {
     None
 }
 
-/// Sources that disagree on when follow-up talks take place ("next month",
-/// "mid-January", "no date announced") are a contradiction with both sides sourced.
-fn talks_timing_contradictions(reports: &[ReadReport<'_>]) -> Vec<Contradiction> {
-    let mut by: BTreeMap<String, Vec<MentionRef>> = BTreeMap::new();
-    for r in reports {
-        for s in &r.reading.sentences {
-            let text = r.reading.clean.get(s.clone()).unwrap_or("").trim();
-            let Some(value) = talks_timing(&text.to_lowercase()) else { continue };
-            let side = by.entry(value).or_default();
-            if !side.iter().any(|m| m.report == *r.id && m.text == text) {
-                side.push(MentionRef {
-                    report: r.id.clone(),
-                    report_name: r.name.to_owned(),
-                    range: s.clone(),
-                    text: text.to_owned(),
-                    fatalities: None,
-                });
-            }
-        }
-    }
-    if by.len() < 2 {
-        return Vec::new();
-    }
-    vec![Contradiction { subject: "timing of the peace talks".into(), sides: by.into_iter().collect() }]
-}
-
-fn effective_time_contradictions(reports: &[ReadReport<'_>]) -> Vec<Contradiction> {
-    let mut by: BTreeMap<String, Vec<MentionRef>> = BTreeMap::new();
-    for r in reports {
-        for m in &r.reading.mentions {
-            let MentionKind::Term { kind: TermKind::EffectiveTime, .. } = m.kind else { continue };
-            // Day-precision times ("on Thursday") contain the minute-precision
-            // ones; only precise statements can contradict each other.
-            let Some(t) = m.time.as_ref().filter(|t| t.precision() <= Precision::Hour) else { continue };
-            let text = r.reading.clean.get(m.sentence.clone()).unwrap_or("").trim().to_owned();
-            by.entry(t.from().to_string()).or_default().push(MentionRef {
-                report: r.id.clone(),
-                report_name: r.name.to_owned(),
-                range: m.sentence.clone(),
-                text,
-                fatalities: None,
-            });
-        }
-    }
+/// Effective-time statements that disagree by less than a day (more than a
+/// day apart they are different agreements).
+fn effective_time_contradictions(by: &BTreeMap<String, Vec<MentionRef>>) -> Vec<Contradiction> {
     // Times more than a day apart are different agreements, not a contradiction:
     // group start times into clusters of one day and report clusters with two values.
     let mut keys: Vec<(Timestamp, String)> =
