@@ -96,6 +96,11 @@ pub enum Cmd {
         /// Run on a scratch database on this PostgreSQL server instead of a SQLite file.
         #[arg(long)]
         postgres: Option<String>,
+        /// Cycle the uploads through this many documents (later uploads are
+        /// already known, so the data stops growing and any memory growth left
+        /// is a leak); by default every upload is a new report.
+        #[arg(long)]
+        distinct: Option<usize>,
     },
     /// Merge precision and recall on labelled report pairs (`scripts/eval` builds them).
     MergePairs {
@@ -220,9 +225,12 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
             println!("{line}");
             Ok(Outcome::Ok)
         }
-        Cmd::Soak { minutes, interval, incidents, postgres } => {
+        Cmd::Soak { minutes, interval, incidents, postgres, distinct } => {
             if !(minutes > 0.0 && minutes.is_finite()) || interval == 0 {
                 return Err(crate::UserError("--minutes and --interval must be positive".into()).into());
+            }
+            if distinct == Some(0) {
+                return Err(crate::UserError("--distinct 0: cycle through at least 1 document".into()).into());
             }
             let dir = tempfile::tempdir()?;
             let name = format!("truce_bench_soak_{}", std::process::id());
@@ -231,7 +239,7 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
                 None => format!("sqlite://{}", dir.path().join("soak.db").display()),
             };
             println!(
-                "{:>7} {:>8} {:>7} {:>8} {:>13} {:>14} {:>7} {:>7} {:>8} {:>9} {:>10}",
+                "{:>7} {:>8} {:>7} {:>8} {:>13} {:>14} {:>7} {:>7} {:>8} {:>9} {:>10} {:>7}",
                 "t (s)",
                 "reads",
                 "writes",
@@ -242,11 +250,12 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
                 "errors",
                 "RSS MiB",
                 "readings",
-                "cache MiB"
+                "cache MiB",
+                "merged"
             );
             let row = |f: &truce_server::soak::SoakFigure| {
                 println!(
-                    "{:>7.0} {:>8} {:>7} {:>8.1} {:>13.1} {:>14.1} {:>7} {:>7} {:>8.1} {:>9} {:>10.1}",
+                    "{:>7.0} {:>8} {:>7} {:>8.1} {:>13.1} {:>14.1} {:>7} {:>7} {:>8.1} {:>9} {:>10.1} {:>7}",
                     f.at_s,
                     f.reads,
                     f.writes,
@@ -257,7 +266,8 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
                     f.errors,
                     f.rss_mib,
                     f.cached_readings,
-                    f.cache_mib
+                    f.cache_mib,
+                    f.merged_reports
                 );
             };
             let run = truce_server::soak::soak(
@@ -265,6 +275,7 @@ pub async fn run(cmd: Cmd) -> anyhow::Result<Outcome> {
                 incidents,
                 std::time::Duration::from_secs_f64(minutes * 60.0),
                 std::time::Duration::from_secs(interval),
+                distinct,
                 &row,
             )
             .await;
